@@ -1,0 +1,164 @@
+"""Command-line arguments in, exit status out: a thin click wrapper around the library.
+
+Exit status: 0 ok, 1 content errors, 2 usage or configuration errors. Bad input never shows a
+traceback; an unexpected internal failure prints one line (set SKILLBOOK_DEBUG=1 for details).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from skillbook import __version__
+from skillbook.errors import ContentError, SkillbookError
+from skillbook.pipeline import OUTPUTS, build
+from skillbook.project import Project, load_project
+from skillbook.report import FORMATS, format_issues, summary_line
+from skillbook.scaffold import new_item
+from skillbook.toc import generate_toc, write_toc
+from skillbook.validate import ValidationResult, validate
+
+INTERNAL_ERROR = 3
+
+
+def _default_format() -> str:
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+format_option = click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default=None,
+    help="How to print problems (default: text; github when GITHUB_ACTIONS is set).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="skillbook")
+@click.option("--project", "-C", "project_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Project folder (default: the nearest folder with _config.yml).")
+@click.pass_context
+def cli(ctx: click.Context, project_dir: Path | None) -> None:
+    """Author DBT skills once; publish a handbook site, worksheets and app bundles."""
+    ctx.obj = project_dir or Path.cwd()
+
+
+def _project(ctx: click.Context) -> Project:
+    return load_project(Path(ctx.obj))
+
+
+def _report(result: ValidationResult, fmt: str | None) -> None:
+    fmt = fmt or _default_format()
+    click.echo(format_issues(result.issues, fmt), nl=False)
+    if fmt != "json":
+        click.echo(summary_line(result.issues, len(result.documents)), err=True)
+
+
+@cli.command("validate")
+@click.option("--strict", is_flag=True, help="Treat warnings (e.g. an overdue review) as errors.")
+@format_option
+@click.pass_context
+def validate_command(ctx: click.Context, strict: bool, fmt: str | None) -> None:
+    """Check every content file; print all problems with file and line."""
+    result = validate(_project(ctx), strict=strict)
+    _report(result, fmt)
+    ctx.exit(0 if result.ok else 1)
+
+
+@cli.command("build")
+@click.option("--only", type=click.Choice(OUTPUTS), multiple=True,
+              help="Build only this output (repeatable); default: everything.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
+@click.option("--verbose", "-v", is_flag=True, help="Show Jupyter Book's own progress.")
+@format_option
+@click.pass_context
+def build_command(ctx: click.Context, only: tuple[str, ...], strict: bool, quiet: bool, verbose: bool,
+                  fmt: str | None) -> None:
+    """Validate, then build the site, worksheets and bundle into build/ (all or nothing)."""
+    project = _project(ctx)
+
+    def progress(message: str) -> None:
+        if not quiet:
+            click.echo(f"skillbook: {message}...", err=True)
+
+    try:
+        report = build(project, only=only or OUTPUTS, strict=strict, progress=progress,
+                       sphinx_status=sys.stderr if verbose else None)
+    except ContentError as exc:
+        chosen = fmt or _default_format()
+        click.echo(format_issues(exc.issues, chosen), nl=False)
+        if chosen != "json":
+            click.echo(summary_line(exc.issues, 0).split(" (")[0] + "; build/ left unchanged", err=True)
+        ctx.exit(1)
+    if report.warnings:
+        click.echo(format_issues(report.warnings, fmt or _default_format()), nl=False)
+    if not quiet:
+        for note in report.notes:
+            click.echo(f"skillbook: {note}", err=True)
+        for name, path in sorted(report.outputs.items()):
+            click.echo(f"built {project.relative(path)}/", err=True)
+
+
+@cli.command("toc")
+@click.option("--write", is_flag=True, help="Write _toc.yml instead of printing it.")
+@click.pass_context
+def toc_command(ctx: click.Context, write: bool) -> None:
+    """Generate _toc.yml from module order and skill metadata (drafts left out)."""
+    project = _project(ctx)
+    result = validate(project)
+    blocking = [i for i in result.errors if not i.rule.startswith("toc-")]
+    if blocking:
+        _report(ValidationResult(result.handbook, result.documents, tuple(blocking)), None)
+        click.echo("not writing _toc.yml until the content errors above are fixed", err=True)
+        ctx.exit(1)
+    if write:
+        path = write_toc(project, result.handbook)
+        click.echo(f"wrote {project.relative(path)}", err=True)
+    else:
+        click.echo(generate_toc(project, result.handbook), nl=False)
+
+
+@cli.command("new")
+@click.argument("kind", type=click.Choice(["skill", "worksheet"]))
+@click.argument("item_id", metavar="ID")
+@click.option("--module", "-m", required=True, help="The module the new item belongs to.")
+@click.pass_context
+def new_command(ctx: click.Context, kind: str, item_id: str, module: str) -> None:
+    """Create a skill or worksheet from a template (as a draft that validates)."""
+    project = _project(ctx)
+    path = new_item(project, kind, item_id, module)
+    click.echo(f"created {project.relative(path)} (status: draft; publish it once written and reviewed)")
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    try:
+        code = cli.main(args=argv, prog_name="skillbook", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        code = 1
+    except ContentError as exc:
+        click.echo(format_issues(exc.issues, _default_format()), nl=False)
+        click.echo(summary_line(exc.issues, 0), err=True)
+        code = exc.exit_code
+    except SkillbookError as exc:
+        click.echo(f"skillbook: error: {exc}", err=True)
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        code = 130
+    except Exception as exc:  # a bug: one clear line, never a traceback for the user
+        if os.environ.get("SKILLBOOK_DEBUG"):
+            raise
+        click.echo(f"skillbook: internal error: {type(exc).__name__}: {exc} "
+                   "(please report it; SKILLBOOK_DEBUG=1 shows the traceback)", err=True)
+        code = INTERNAL_ERROR
+    sys.exit(code if isinstance(code, int) else 0)
+
+

@@ -1,0 +1,141 @@
+"""Schema-valid documents in, the problems between them out: identity, references, status, review."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterator, Set
+from dataclasses import dataclass
+from typing import Any
+
+from skillbook.discover import Kind
+from skillbook.document import Document
+from skillbook.issues import Issue, Severity
+from skillbook.yamlload import PathKey, format_path
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One document whose front matter passed its schema."""
+
+    kind: Kind
+    data: dict[str, Any]
+    document: Document
+
+    @property
+    def id(self) -> str:
+        return str(self.data["id"])
+
+    @property
+    def status(self) -> str:
+        return str(self.data["status"])
+
+    def issue(self, path: PathKey, rule: str, message: str, hint: str,
+              severity: Severity = Severity.ERROR) -> Issue:
+        assert self.document.meta is not None
+        where = self.document.meta.position(path)
+        return Issue(self.document.source.rel, where.line, where.column, rule, message, hint, severity)
+
+
+# (kind of the referring item, field path pattern, kind referred to)
+_REFERENCES: tuple[tuple[Kind, str, Kind], ...] = (
+    (Kind.SKILL, "module", Kind.MODULE),
+    (Kind.SKILL, "worksheets", Kind.HOMEWORK),
+    (Kind.SKILL, "related", Kind.SKILL),
+    (Kind.HOMEWORK, "module", Kind.MODULE),
+    (Kind.HOMEWORK, "skills", Kind.SKILL),
+    (Kind.HOMEWORK, "options", Kind.SKILL),
+)
+
+
+def check_cross_references(
+    entries: list[Entry], *, today: dt.date, require_review: bool, unverified: Set[tuple[Kind, str]] = frozenset()
+) -> list[Issue]:
+    """`unverified`: (kind, id) of items whose own front matter is broken; references to them are
+    not reported again, since the author is already told what is wrong with the item itself."""
+    issues: list[Issue] = []
+    index: dict[Kind, dict[str, Entry]] = {Kind.MODULE: {}, Kind.SKILL: {}, Kind.HOMEWORK: {}}
+    for entry in entries:
+        issues.extend(_identity(entry))
+        known = index[entry.kind].get(entry.id)
+        if known is not None:
+            issues.append(entry.issue(("id",), "duplicate-id",
+                                      f"{entry.kind.value} id `{entry.id}` is already used by "
+                                      f"{known.document.source.rel}",
+                                      "ids must be unique; rename one file and its id"))
+            continue
+        index[entry.kind][entry.id] = entry
+    for entry in entries:
+        for path, target_kind, target_id in _references_of(entry):
+            target = index[target_kind].get(target_id)
+            if target is None and (target_kind, target_id) in unverified:
+                continue
+            if target is None:
+                close = difflib.get_close_matches(target_id, sorted(index[target_kind]), n=1)
+                hint = f"did you mean `{close[0]}`?" if close else (
+                    "create it (skillbook new) or remove the reference")
+                issues.append(entry.issue(path, "unknown-reference",
+                                          f"{format_path(path)} names {target_kind.value} `{target_id}`, "
+                                          "which does not exist", hint))
+            elif target is entry and target_kind is entry.kind:
+                issues.append(entry.issue(path, "self-reference", f"{format_path(path)} names the item itself",
+                                          "remove it"))
+            elif entry.status == "published" and target.status != "published":
+                issues.append(entry.issue(path, "links-unpublished",
+                                          f"published {entry.kind.value} points at {target.status} "
+                                          f"{target_kind.value} `{target_id}`",
+                                          f"publish `{target_id}` first, or remove the reference"))
+        issues.extend(_review_issues(entry, today, require_review))
+    return issues
+
+
+def _identity(entry: Entry) -> list[Issue]:
+    source = entry.document.source
+    expected = source.module_folder if entry.kind is Kind.MODULE else source.stem
+    issues = []
+    if entry.id != expected:
+        where, thing = ("its folder name", "folder") if entry.kind is Kind.MODULE else ("the file name", "file")
+        issues.append(entry.issue(("id",), "id-filename", f"id `{entry.id}` does not match {where} `{expected}`",
+                                  f"set `id: {expected}` or rename the {thing}"))
+    if entry.kind is Kind.SKILL and entry.data.get("module") != source.module_folder:
+        issues.append(entry.issue(("module",), "module-folder",
+                                  f"module `{entry.data.get('module')}` does not match the folder "
+                                  f"`{source.module_folder}` the skill is in",
+                                  f"set `module: {source.module_folder}` or move the file"))
+    return issues
+
+
+def _references_of(entry: Entry) -> Iterator[tuple[PathKey, Kind, str]]:
+    for kind, name, target_kind in _REFERENCES:
+        if kind is not entry.kind:
+            continue
+        if name == "options":
+            for f_index, field in enumerate(entry.data.get("fields") or ()):
+                for o_index, option in enumerate(field.get("options") or ()):
+                    if isinstance(option, dict) and option.get("skill"):
+                        yield ("fields", f_index, "options", o_index, "skill"), Kind.SKILL, option["skill"]
+            continue
+        value = entry.data.get(name)
+        if isinstance(value, str):
+            yield (name,), target_kind, value
+        elif isinstance(value, list):
+            for position, item in enumerate(value):
+                yield (name, position), target_kind, str(item)
+
+
+def _review_issues(entry: Entry, today: dt.date, require_review: bool) -> list[Issue]:
+    review = entry.data.get("review")
+    if entry.status != "published":
+        return []
+    if not review:
+        if require_review:
+            return [entry.issue(("status",), "review-required",
+                                f"published {entry.kind.value} has no clinical review record",
+                                "this project sets require_review: true; keep it a draft until reviewed")]
+        return []
+    due = review.get("next_review")
+    if isinstance(due, dt.date) and due < today:
+        return [entry.issue(("review", "next_review"), "review-overdue",
+                            f"the clinical review was due on {due.isoformat()}",
+                            "review the page and update `review`", Severity.WARNING)]
+    return []

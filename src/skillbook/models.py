@@ -1,0 +1,191 @@
+"""Validated front-matter data in, typed content objects out: what every renderer reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from skillbook.discover import Kind
+from skillbook.document import Document
+
+
+@dataclass(frozen=True)
+class Review:
+    reviewed_by: tuple[str, ...]
+    reviewed_on: dt.date
+    next_review: dt.date
+
+
+@dataclass(frozen=True)
+class Citation:
+    title: str
+    authors: str = ""
+    year: int | None = None
+    publisher: str = ""
+    edition: str = ""
+    url: str = ""
+    doi: str = ""
+    isbn: str = ""
+
+
+@dataclass(frozen=True)
+class Item:
+    """What every module, skill and homework item has."""
+
+    id: str
+    title: str
+    summary: str
+    status: str
+    version: str
+    updated: dt.date
+    language: str
+    authors: tuple[str, ...]
+    review: Review | None
+    sources: tuple[Citation, ...]
+    source_path: str  # relative to the project root
+    docname: str  # the page name in the book, e.g. content/skills/mindfulness/observe
+    body: str = field(repr=False)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == "published"
+
+    @property
+    def is_public(self) -> bool:
+        """Published or retired: present in the bundle (retired so apps can remove it)."""
+        return self.status != "draft"
+
+
+@dataclass(frozen=True)
+class Module(Item):
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    prompt: str
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class Skill(Item):
+    module: str = ""
+    acronym: str = ""
+    steps: tuple[Step, ...] = ()
+    when_to_use: tuple[str, ...] = ()
+    emotions: tuple[str, ...] = ()
+    situations: tuple[str, ...] = ()
+    level: str = "core"
+    practice_minutes: int = 0
+    worksheets: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    cautions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Option:
+    label: str
+    id: str = ""
+    skill: str = ""
+
+
+@dataclass(frozen=True)
+class Field:
+    id: str
+    label: str
+    type: str
+    required: bool = False
+    help: str = ""
+    min: float | None = None
+    max: float | None = None
+    anchors: tuple[tuple[int, str], ...] = ()
+    options: tuple[Option, ...] = ()
+    columns: tuple[str, ...] = ()
+    rows: tuple[Field, ...] = ()
+
+
+@dataclass(frozen=True)
+class Homework(Item):
+    type: str = "worksheet"
+    module: str = ""
+    skills: tuple[str, ...] = ()
+    frequency: str = "as-needed"
+    estimated_minutes: int = 0
+    fields: tuple[Field, ...] = ()
+
+
+@dataclass(frozen=True)
+class Handbook:
+    """Every item of the project, drafts included; renderers filter with `published_*`."""
+
+    modules: tuple[Module, ...]
+    skills: tuple[Skill, ...]
+    homework: tuple[Homework, ...]
+
+    def published_modules(self) -> list[Module]:
+        return sorted((m for m in self.modules if m.is_published), key=lambda m: (m.order, m.id))
+
+    def skills_of(self, module_id: str) -> list[Skill]:
+        level_rank = {"foundation": 0, "core": 1, "advanced": 2}
+        return sorted((s for s in self.skills if s.is_published and s.module == module_id),
+                      key=lambda s: (level_rank.get(s.level, 9), s.title.casefold(), s.id))
+
+    def homework_of(self, module_id: str) -> list[Homework]:
+        return sorted((h for h in self.homework if h.is_published and h.module == module_id),
+                      key=lambda h: (h.title.casefold(), h.id))
+
+    def by_id(self, kind: Kind) -> dict[str, Item]:
+        items: tuple[Item, ...] = {Kind.MODULE: self.modules, Kind.SKILL: self.skills,
+                                   Kind.HOMEWORK: self.homework}[kind]
+        return {item.id: item for item in items}
+
+
+def build_item(kind: Kind, data: dict[str, Any], document: Document) -> Item:
+    """A typed item from front matter that passed schema validation (defaults applied)."""
+    common: dict[str, Any] = {
+        "id": data["id"], "title": data["title"], "summary": data["summary"], "status": data["status"],
+        "version": data["version"], "updated": data["updated"], "language": data.get("language", "en"),
+        "authors": tuple(data["authors"]), "review": _review(data.get("review")),
+        "sources": tuple(Citation(**c) for c in data.get("sources") or ()),
+        "source_path": document.source.rel, "docname": document.source.docname, "body": document.body,
+    }
+    if kind is Kind.MODULE:
+        return Module(**common, order=data["order"])
+    if kind is Kind.SKILL:
+        tags = data.get("tags") or {}
+        return Skill(
+            **common, module=data["module"], acronym=data.get("acronym", ""),
+            steps=tuple(Step(name=s["name"], prompt=s["prompt"], key=s.get("key", "")) for s in data["steps"]),
+            when_to_use=tuple(data["when_to_use"]), emotions=tuple(tags.get("emotions") or ()),
+            situations=tuple(tags.get("situations") or ()), level=data["level"],
+            practice_minutes=data["practice_minutes"], worksheets=tuple(data.get("worksheets") or ()),
+            related=tuple(data.get("related") or ()), cautions=tuple(data.get("cautions") or ()),
+        )
+    return Homework(
+        **common, type=data["type"], module=data["module"], skills=tuple(data["skills"]),
+        frequency=data["frequency"], estimated_minutes=data["estimated_minutes"],
+        fields=tuple(_field(f) for f in data["fields"]),
+    )
+
+
+def _review(data: dict[str, Any] | None) -> Review | None:
+    if not data:
+        return None
+    return Review(tuple(data["reviewed_by"]), data["reviewed_on"], data["next_review"])
+
+
+def _field(data: dict[str, Any]) -> Field:
+    options = tuple(
+        Option(label=o) if isinstance(o, str) else Option(label=o["label"], id=o.get("id", ""),
+                                                          skill=o.get("skill", ""))
+        for o in data.get("options") or ()
+    )
+    return Field(
+        id=data["id"], label=data["label"], type=data["type"], required=bool(data.get("required")),
+        help=data.get("help", ""), min=data.get("min"), max=data.get("max"),
+        anchors=tuple(sorted((data.get("anchors") or {}).items())), options=options,
+        columns=tuple(data.get("columns") or ()), rows=tuple(_field({**r, "required": False})
+                                                            for r in data.get("rows") or ()),
+    )

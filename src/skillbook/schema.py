@@ -1,0 +1,378 @@
+"""Schema files (`schemas/*.yml`) in, one reusable front-matter checker per kind out.
+
+The checker runs Cerberus with our custom rules and turns each Cerberus error into an Issue
+with the line of the offending value, the field path, and a hint taken from the schema's `meta`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cerberus import TypeDefinition, Validator, errors
+
+from skillbook.discover import Kind
+from skillbook.errors import ConfigError
+from skillbook.issues import Issue
+from skillbook.yamlload import LoadedYaml, PathKey, format_path, load_yaml
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SEMVER = re.compile(
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$"
+)
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|\d{3}))?(-[A-Za-z0-9]{5,8})*$")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+_ABBREVIATIONS = ("e.g.", "i.e.", "Dr.", "Mr.", "Ms.", "Mrs.", "etc.", "vs.", "St.")
+_SEP = "\x1f"  # separates rule, message, hint and sub-path inside a custom Cerberus error
+
+# What each homework field type needs and allows, beyond id, label, type, required and help.
+FIELD_KEYS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "text": (frozenset(), frozenset()),
+    "long_text": (frozenset(), frozenset()),
+    "date": (frozenset(), frozenset()),
+    "time": (frozenset(), frozenset()),
+    "yes_no": (frozenset(), frozenset()),
+    "number": (frozenset(), frozenset({"min", "max"})),
+    "rating": (frozenset({"min", "max"}), frozenset({"min", "max", "anchors"})),
+    "checklist": (frozenset({"options"}), frozenset({"options"})),
+    "choice": (frozenset({"options"}), frozenset({"options"})),
+    "grid": (frozenset({"rows", "columns"}), frozenset({"rows", "columns"})),
+}
+_FIELD_EXAMPLES = {
+    "min": "min: 0", "max": "max: 5", "options": "options: [First option, Second option]",
+    "rows": "rows: [{id: sadness, label: Sadness, type: rating, min: 0, max: 5}]",
+    "columns": "columns: [Mon, Tue, Wed, Thu, Fri, Sat, Sun]",
+}
+MAX_RATING_STEPS = 11  # a rating prints as one row of boxes; 0-10 is the widest that stays legible
+_OPTION_KEYS = frozenset({"label", "skill", "id"})
+
+
+def _custom(rule: str, message: str, hint: str = "", subpath: PathKey = ()) -> str:
+    return _SEP.join([rule, message, hint, "/".join(str(p) for p in subpath)])
+
+
+def _decode_custom(text: str) -> tuple[str, str, str, tuple[str, ...]]:
+    rule, message, hint, subpath = text.split(_SEP)
+    return rule, message, hint, tuple(p for p in subpath.split("/") if p)
+
+
+class ContentValidator(Validator):  # type: ignore[misc]
+    """Cerberus with the rules our content model needs. Needs `vocabulary=` (a dict of sets)."""
+
+    types_mapping = Validator.types_mapping.copy()
+    types_mapping["day"] = TypeDefinition("day", (dt.date,), (dt.datetime,))
+
+    def _validate_slug(self, constraint: bool, field: str, value: Any) -> None:
+        """{'type': 'boolean'}"""
+        if constraint and isinstance(value, str) and not SLUG.match(value):
+            suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "my-skill"
+            self._error(field, _custom("slug", f"`{value}` is not a valid id",
+                                       f"use lowercase letters, digits and single hyphens, e.g. `{suggestion}`"))
+
+    def _validate_semver(self, constraint: bool, field: str, value: Any) -> None:
+        """{'type': 'boolean'}"""
+        if constraint and isinstance(value, str) and not SEMVER.match(value):
+            self._error(field, _custom("semver", f"`{value}` is not a SemVer version",
+                                       "write MAJOR.MINOR.PATCH, e.g. 1.0.0"))
+
+    def _validate_language_tag(self, constraint: bool, field: str, value: Any) -> None:
+        """{'type': 'boolean'}"""
+        if constraint and isinstance(value, str) and not LANGUAGE_TAG.match(value):
+            self._error(field, _custom("language-tag", f"`{value}` is not a BCP 47 language tag",
+                                       "use a tag such as en, es, de or pt-BR"))
+
+    def _validate_one_sentence(self, constraint: bool, field: str, value: Any) -> None:
+        """{'type': 'boolean'}"""
+        if not constraint or not isinstance(value, str):
+            return
+        parts = _SENTENCE_BREAK.split(value.strip())
+        real_breaks = [p for p in parts[:-1] if not p.endswith(_ABBREVIATIONS)]
+        if "\n" in value.strip() or real_breaks:
+            self._error(field, _custom("one-sentence", "the summary should be one sentence",
+                                       "keep one sentence here; the body has room for more"))
+
+    def _validate_vocabulary(self, constraint: str, field: str, value: Any) -> None:
+        """{'type': 'string'}"""
+        words: set[str] = self._config["vocabulary"].get(constraint, set())
+        if isinstance(value, str) and value not in words:
+            close = difflib.get_close_matches(value, sorted(words), n=1)
+            hint = f"did you mean `{close[0]}`? " if close else ""
+            self._error(field, _custom("vocabulary", f"`{value}` is not in the {constraint} vocabulary",
+                                       f"{hint}see schemas/vocabulary.yml for the allowed {constraint}"))
+
+    def _validate_ordered_dates(self, constraint: bool, field: str, value: Any) -> None:
+        """{'type': 'boolean'}"""
+        if not constraint or not isinstance(value, dict):
+            return
+        reviewed, due = value.get("reviewed_on"), value.get("next_review")
+        today = self._config.get("today") or dt.date.today()
+        if isinstance(reviewed, dt.date) and reviewed > today:
+            self._error(field, _custom("review-in-future", f"reviewed_on {reviewed} is in the future",
+                                       "record a review only after it took place", ("reviewed_on",)))
+        if isinstance(reviewed, dt.date) and isinstance(due, dt.date) and due <= reviewed:
+            self._error(field, _custom("review-dates", f"next_review {due} is not after reviewed_on {reviewed}",
+                                       "set next_review to a later date, e.g. a year after the review",
+                                       ("next_review",)))
+
+    def _validate_unique_ids(self, constraint: bool, field: str, value: Any) -> None:
+        """{'type': 'boolean'}"""
+        if not constraint or not isinstance(value, list):
+            return
+        seen: dict[str, int] = {}
+        for index, item in enumerate(value):
+            ident = item.get("id") if isinstance(item, dict) else None
+            if not isinstance(ident, str):
+                continue
+            if ident in seen:
+                self._error(field, _custom("duplicate-field-id",
+                                           f"id `{ident}` is used twice (first at item {seen[ident]})",
+                                           "give every field its own id", (index, "id")))
+            else:
+                seen[ident] = index
+
+    def _validate_option(self, constraint: bool, field: str, value: Any) -> None:
+        """{'type': 'boolean'}"""
+        if not constraint or not isinstance(value, dict):
+            return
+        unknown = sorted(set(map(str, value)) - _OPTION_KEYS)
+        if unknown:
+            self._error(field, _custom("option", f"unknown option key(s): {', '.join(unknown)}",
+                                       "an option is a text, or {label: ..., skill: <skill-id>}"))
+        if not isinstance(value.get("label"), str) or not value["label"].strip():
+            self._error(field, _custom("option", "an option needs a `label`",
+                                       "write {label: Used wise mind, skill: wise-mind}"))
+        for key in ("skill", "id"):
+            if key in value and not (isinstance(value[key], str) and SLUG.match(value[key])):
+                self._error(field, _custom("option", f"option `{key}` must be an id like `wise-mind`",
+                                           "use the id of an existing skill", (key,)))
+
+    def _validate_homework_field(self, constraint: bool, field: str, value: Any) -> None:
+        """{'type': 'boolean'}"""
+        if not constraint or not isinstance(value, dict) or value.get("type") not in FIELD_KEYS:
+            return
+        kind = value["type"]
+        needed, allowed = FIELD_KEYS[kind]
+        for key in sorted(needed - set(value)):
+            self._error(field, _custom("field-type-keys", f"a `{kind}` field needs `{key}`",
+                                       f"add `{_FIELD_EXAMPLES[key]}`", ("type",)))
+        for key in sorted({"min", "max", "anchors", "options", "rows", "columns"} & set(value) - allowed):
+            self._error(field, _custom("field-type-keys", f"`{key}` does not apply to a `{kind}` field",
+                                       f"remove `{key}`, or change the type", (key,)))
+        low, high = value.get("min"), value.get("max")
+        numbers = isinstance(low, int | float) and isinstance(high, int | float)
+        if numbers and not low < high:  # type: ignore[operator]
+            self._error(field, _custom("min-max", f"min ({low}) must be less than max ({high})",
+                                       "swap them, e.g. min: 0 and max: 5", ("max",)))
+        if kind == "rating":
+            self._check_rating(field, value, low, high)
+
+    def _check_rating(self, field: str, value: dict[str, Any], low: Any, high: Any) -> None:
+        for key, bound in (("min", low), ("max", high)):
+            if bound is not None and not isinstance(bound, int):
+                self._error(field, _custom("rating-scale", f"a rating's `{key}` must be a whole number",
+                                           "use whole numbers such as 0 and 5", (key,)))
+        if not (isinstance(low, int) and isinstance(high, int) and low < high):
+            return
+        if high - low + 1 > MAX_RATING_STEPS:
+            self._error(field, _custom("rating-scale", f"a rating from {low} to {high} has too many points",
+                                       f"use at most {MAX_RATING_STEPS} points, e.g. 0 to 10", ("max",)))
+        anchors = value.get("anchors")
+        if isinstance(anchors, dict):
+            for point in anchors:
+                if isinstance(point, int) and not low <= point <= high:
+                    self._error(field, _custom("rating-anchor", f"anchor {point} is outside {low}-{high}",
+                                               f"anchor only points between {low} and {high}",
+                                               ("anchors", point)))
+
+
+@dataclass(frozen=True)
+class SchemaSet:
+    """The validators for every kind, built once, plus what the other checks need from schemas/."""
+
+    validators: dict[Kind, ContentValidator]
+    field_meta: dict[Kind, dict[str, Any]]
+    required_sections: dict[Kind, tuple[str, ...]]
+    vocabulary: dict[str, dict[str, str]]  # emotions/situations: id -> label
+
+
+def load_schemas(schemas_dir: Path, *, today: dt.date | None = None) -> SchemaSet:
+    """Read schemas/*.yml; a broken schema file is a configuration error (exit 2)."""
+    common = _read_schema_file(schemas_dir / "common.yml")
+    vocabulary = _read_vocabulary(schemas_dir / "vocabulary.yml")
+    vocabulary_sets = {name: set(words) for name, words in vocabulary.items()}
+    validators: dict[Kind, ContentValidator] = {}
+    field_meta: dict[Kind, dict[str, Any]] = {}
+    sections: dict[Kind, tuple[str, ...]] = {}
+    for kind in (Kind.MODULE, Kind.SKILL, Kind.HOMEWORK):
+        data = _read_schema_file(schemas_dir / f"{kind.value}.yml")
+        fields = {**common, **(data.get("fields") or {})}
+        try:
+            validators[kind] = ContentValidator(fields, vocabulary=vocabulary_sets, today=today)
+        except Exception as exc:  # Cerberus raises SchemaError and others for a malformed schema
+            raise ConfigError(f"schemas/{kind.value}.yml: invalid schema: {exc}") from None
+        field_meta[kind] = fields
+        sections[kind] = tuple((data.get("body") or {}).get("required_sections") or ())
+    return SchemaSet(validators, field_meta, sections, vocabulary)
+
+
+def _read_schema_file(path: Path) -> dict[str, Any]:
+    try:
+        loaded = load_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read schema {path.name}: {exc}") from None
+    if loaded.problems:
+        p = loaded.problems[0]
+        raise ConfigError(f"schemas/{path.name}:{p.line}:{p.column}: {p.message}")
+    if not isinstance(loaded.data, dict):
+        raise ConfigError(f"schemas/{path.name}: must be a mapping")
+    return loaded.data
+
+
+def _read_vocabulary(path: Path) -> dict[str, dict[str, str]]:
+    data = _read_schema_file(path)
+    vocabulary: dict[str, dict[str, str]] = {}
+    for name in ("emotions", "situations"):
+        entries = data.get(name)
+        if not isinstance(entries, list):
+            raise ConfigError(f"schemas/vocabulary.yml: `{name}` must be a list (in vocabulary.yml: {name})")
+        words: dict[str, str] = {}
+        for index, entry in enumerate(entries):
+            if not (isinstance(entry, dict) and isinstance(entry.get("id"), str) and SLUG.match(entry["id"])
+                    and isinstance(entry.get("label"), str)):
+                raise ConfigError(f"schemas/vocabulary.yml: each entry needs a slug `id` and a `label` "
+                                  f"(in vocabulary.yml: {name}[{index}])")
+            words[entry["id"]] = entry["label"]
+        vocabulary[name] = words
+    return vocabulary
+
+
+def check_front_matter(
+    schemas: SchemaSet, kind: Kind, rel: str, meta: LoadedYaml
+) -> tuple[dict[str, Any], list[Issue]]:
+    """Validate one document's front matter; returns the normalized data and its issues."""
+    validator = schemas.validators[kind]
+    if validator.validate(meta.data):
+        return dict(validator.document), []
+    issues = [_translate(error, rel, meta, schemas.field_meta[kind]) for error in _leaves(validator._errors)]
+    normalized = validator.document if isinstance(validator.document, dict) else meta.data
+    return dict(normalized), issues
+
+
+def _leaves(error_list: Any) -> list[Any]:
+    found = []
+    for error in error_list:
+        if error.is_group_error:
+            found.extend(_leaves(error.child_errors))
+        else:
+            found.append(error)
+    return found
+
+
+def _schema_for(path: PathKey, fields: dict[str, Any]) -> dict[str, Any]:
+    """The schema rule set that applies at `path` (list indexes skipped)."""
+    rules: dict[str, Any] = {"schema": fields}
+    for part in path:
+        if isinstance(part, int):
+            rules = rules.get("schema") or {}
+            continue
+        mapping = rules.get("schema") or {}
+        found = mapping.get(part)
+        rules = found if isinstance(found, dict) else {}
+    return rules
+
+
+def _translate(error: Any, rel: str, meta: LoadedYaml, fields: dict[str, Any]) -> Issue:
+    path: PathKey = tuple(error.document_path)
+    name = format_path(path) or "front matter"
+    rules = _schema_for(path, fields)
+    hint = (rules.get("meta") or {}).get("hint", "")
+    example = (rules.get("meta") or {}).get("example", "")
+    value = error.value
+    code = error.code
+    if code == errors.CUSTOM.code:
+        rule, message, custom_hint, subpath = _decode_custom(str(error.info[0]))
+        extra: PathKey = tuple(int(p) if p.isdigit() else p for p in subpath)
+        where = meta.position((*path, *extra))
+        shown = format_path((*path, *extra))
+        return Issue(rel, where.line, where.column, rule, f"{shown}: {message}", custom_hint)
+    where = meta.position(path)
+    if code == errors.REQUIRED_FIELD.code:
+        rule, message = "required", f"missing required field `{path[-1]}`"
+        parent = format_path(path[:-1])
+        if parent:
+            message += f" in {parent}"
+        hint = f"add `{example}`" if example else f"add `{path[-1]}: ...`"
+    elif code == errors.UNKNOWN_FIELD.code:
+        where = meta.key_position(path)
+        siblings = _schema_for(path[:-1], fields).get("schema") or {}
+        close = difflib.get_close_matches(str(path[-1]), [str(s) for s in siblings], n=1)
+        rule, message = "unknown-field", f"unknown field `{path[-1]}`"
+        hint = f"did you mean `{close[0]}`?" if close else (
+            "remove it; allowed here: " + ", ".join(sorted(map(str, siblings))) if siblings else "remove it"
+        )
+    elif code == errors.BAD_TYPE.code:
+        expected = error.constraint if isinstance(error.constraint, str) else " or ".join(error.constraint)
+        rule, message = "type", f"{name} must be {_type_words(expected)}, not {_describe(value)}"
+        if expected == "string" and isinstance(value, int | float) and not isinstance(value, bool):
+            hint = f'put the value in quotes, e.g. {path[-1]}: "{value}"'
+        elif expected == "day" and isinstance(value, str):
+            hint = "write the date as YYYY-MM-DD without quotes"
+        elif example and not hint:
+            hint = f"e.g. `{example}`"
+    elif code == errors.NOT_NULLABLE.code:
+        rule, message = "empty-value", f"{name} has no value"
+        hint = f"give it a value (e.g. `{example}`) or remove the line" if example else "give it a value"
+    elif code == errors.UNALLOWED_VALUE.code:
+        allowed = [str(a) for a in error.constraint]
+        close = difflib.get_close_matches(str(value), allowed, n=1)
+        rule, message = "allowed", f"{name}: `{value}` is not allowed"
+        hint = (f"did you mean `{close[0]}`? " if close else "") + "use one of: " + ", ".join(allowed)
+    elif code == errors.EMPTY_NOT_ALLOWED.code:
+        rule, message = "empty-value", f"{name} must not be empty"
+        hint = hint or (f"e.g. `{example}`" if example else "write a value")
+    elif code in (errors.MIN_LENGTH.code, errors.MAX_LENGTH.code):
+        rule = "length"
+        limit = error.constraint
+        size = len(value) if hasattr(value, "__len__") else 0
+        unit = "characters" if isinstance(value, str) else "items"
+        word = "at least" if code == errors.MIN_LENGTH.code else "at most"
+        message = f"{name} has {size} {unit}; it needs {word} {limit}"
+        hint = hint or ("shorten it" if code == errors.MAX_LENGTH.code else f"add more (e.g. `{example}`)")
+    elif code in (errors.MIN_VALUE.code, errors.MAX_VALUE.code):
+        rule = "range"
+        word = "minimum" if code == errors.MIN_VALUE.code else "maximum"
+        message = f"{name} is {value}; the {word} is {error.constraint}"
+    elif code == errors.REGEX_MISMATCH.code:
+        rule, message = "format", f"{name}: `{value}` is not in the expected format"
+    else:
+        rule = str(error.rule or "schema")
+        message = f"{name}: {errors.BasicErrorHandler.messages.get(code, 'invalid value')}".format(
+            constraint=error.constraint, value=value, field=name
+        )
+    return Issue(rel, where.line, where.column, rule, message, hint)
+
+
+def _type_words(expected: str) -> str:
+    return {
+        "string": "text", "integer": "a whole number", "float": "a number", "boolean": "true or false",
+        "list": "a list", "dict": "a mapping of `key: value` lines", "day": "a date (YYYY-MM-DD)",
+        "integer or float": "a number", "string or dict": "a text or a mapping",
+    }.get(expected, expected)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, dt.datetime):
+        return f"a date with a time (`{value.isoformat()}`)"
+    if isinstance(value, int | float | str):
+        return f"`{value}`"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__

@@ -1,0 +1,293 @@
+"""Sphinx extension: validated skillbook metadata in, the handbook's cards, lists, notices and JSON-LD out.
+
+Listed in `_config.yml` under `sphinx: extra_extensions`, so a plain `jupyter-book build .` renders
+the same pages as `skillbook build`. Everything that knows about Sphinx lives in this package and
+in `skillbook.site`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from skillbook import __version__
+from skillbook.models import Handbook, Homework, Item, Module, Skill
+from skillbook.project import Project, load_project
+from skillbook.sphinxext import cards as sb
+from skillbook.sphinxext.jsonld import json_ld
+from skillbook.validate import ValidationResult, validate
+
+HERE = Path(__file__).parent
+logger = logging.getLogger(__name__)
+
+# Results the caller already has (skillbook build validates before Sphinx runs), keyed by project root.
+_primed: dict[str, ValidationResult] = {}
+
+
+def prime(project: Project, result: ValidationResult) -> None:
+    """Hand a validation result to the next Sphinx run for `project`, so it is not computed twice."""
+    _primed[str(project.root.resolve())] = result
+
+
+@dataclass
+class SiteData:
+    project: Project
+    handbook: Handbook
+    vocabulary: dict[str, dict[str, str]]
+    items: dict[str, Item] = field(default_factory=dict)  # docname -> published item
+    by_id: dict[tuple[str, str], Item] = field(default_factory=dict)  # (kind, id) -> published item
+
+    def docname(self, kind: str, item_id: str) -> str | None:
+        item = self.by_id.get((kind, item_id))
+        return item.docname if item else None
+
+
+def _data(app: Sphinx) -> SiteData:
+    data: SiteData = app.skillbook  # type: ignore[attr-defined]
+    return data
+
+
+def _configure(app: Sphinx, config: Config) -> None:
+    # The page title comes from `title:` in the front matter, not from a `#` heading in the body.
+    config.myst_title_to_header = True
+    # Strict builds see every warning; Jupyter Book would hide myst.domains ones.
+    config.suppress_warnings = []
+    config.templates_path = [str(HERE / "templates"), *config.templates_path]
+    config.html_static_path = [*config.html_static_path, str(HERE / "static")]
+    app.add_css_file("skillbook.css")
+    if config.skillbook_live_reload:
+        app.add_js_file("skillbook-reload.js")
+    # no build timestamps in pages: two builds of the same content are byte-identical
+    config.html_last_updated_fmt = None
+
+
+def _load(app: Sphinx) -> None:
+    project = load_project(Path(app.srcdir))
+    result = _primed.pop(str(project.root.resolve()), None) or validate(project)
+    for issue in result.errors:
+        logger.warning("%s:%s:%s: %s[%s]: %s (%s)", issue.path, issue.line, issue.column, issue.severity.value,
+                       issue.rule, issue.message, issue.hint, type="skillbook", subtype=issue.rule)
+    from skillbook.schema import load_schemas
+
+    data = SiteData(project, result.handbook, load_schemas(project.schemas_dir).vocabulary)
+    for kind, items in (("module", result.handbook.modules), ("skill", result.handbook.skills),
+                        ("homework", result.handbook.homework)):
+        for item in items:
+            if item.is_published:
+                data.items[item.docname] = item
+                data.by_id[(kind, item.id)] = item
+    app.skillbook = data  # type: ignore[attr-defined]
+
+
+def _settings_hash(app: Sphinx) -> str:
+    """A digest of everything outside the page sources that pages are rendered from."""
+    data = _data(app)
+    config = data.project.config
+    payload = json.dumps([__version__, repr(config), sorted(app.config.skillbook_pdfs.items()),
+                          data.vocabulary], sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
+              removed: set[str]) -> list[str]:
+    """Pages built from other pages' metadata are re-read whenever any page changed."""
+    digest = _settings_hash(app)
+    if getattr(env, "skillbook_settings", None) != digest:
+        env.skillbook_settings = digest  # type: ignore[attr-defined]
+        return sorted(env.found_docs)
+    if added or changed or removed:
+        return sorted(getattr(env, "skillbook_aggregates", set()) & env.found_docs)
+    return []
+
+
+def _mark_aggregate(env: BuildEnvironment) -> None:
+    if not hasattr(env, "skillbook_aggregates"):
+        env.skillbook_aggregates = set()  # type: ignore[attr-defined]
+    env.skillbook_aggregates.add(env.docname)  # type: ignore[attr-defined]
+
+
+def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    getattr(env, "skillbook_aggregates", set()).discard(docname)
+
+
+def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    if not hasattr(env, "skillbook_aggregates"):
+        env.skillbook_aggregates = set()  # type: ignore[attr-defined]
+    env.skillbook_aggregates |= getattr(other, "skillbook_aggregates", set())  # type: ignore[attr-defined]
+
+
+def _decorate(app: Sphinx, doctree: nodes.document) -> None:
+    """Add the card, lists and review notice of an item page, from its validated metadata."""
+    data = _data(app)
+    docname = app.env.docname
+    item = data.items.get(docname)
+    if item is None:
+        return
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None:
+        return
+    title_index = section.first_child_matching_class(nodes.title)
+    position = 0 if title_index is None else title_index + 1
+    top: list[nodes.Node] = [sb.summary(item)]
+    if isinstance(item, Skill):
+        module = data.by_id[("module", item.module)]
+        assert isinstance(module, Module)
+        top.append(sb.skill_card(
+            item, docname, module, data.vocabulary, data.project.config.finder_page,
+            [d for d in (data.docname("homework", h) for h in item.worksheets) if d],
+            [d for d in (data.docname("skill", s) for s in item.related) if d],
+            {data.docname("homework", k) or k: v for k, v in app.config.skillbook_pdfs.items()},
+        ))
+    elif isinstance(item, Homework):
+        module = data.by_id[("module", item.module)]
+        assert isinstance(module, Module)
+        skills = [d for d in (data.docname("skill", s) for s in item.skills) if d]
+        top.append(sb.homework_card(item, docname, module, skills, app.config.skillbook_pdfs.get(item.id)))
+    elif isinstance(item, Module):
+        _mark_aggregate(app.env)
+        skills = data.handbook.skills_of(item.id)
+        if skills:
+            section += sb.heading("Skills in this module")
+            section += sb.item_list(docname, skills)
+        homework = data.handbook.homework_of(item.id)
+        if homework:
+            section += sb.heading("Worksheets and logs")
+            section += sb.item_list(docname, homework)
+    for offset, node in enumerate(top):
+        section.insert(position + offset, node)
+    section += sb.review_footer(item)
+
+
+class CrisisServices(SphinxDirective):
+    """`{crisis-services}`: the crisis lines configured in `_config.yml` (skillbook.crisis)."""
+
+    def run(self) -> list[nodes.Node]:
+        config = _data(self.env.app).project.config
+        result: list[nodes.Node] = []
+        if config.crisis_intro:
+            result.append(sb.paragraph(config.crisis_intro, classes=["skillbook-crisis-intro"]))
+        if not config.crisis_regions:
+            logger.warning("no crisis services are configured (skillbook.crisis.regions in _config.yml)",
+                           location=self.get_location())
+        for region in config.crisis_regions:
+            block = nodes.container(classes=["skillbook-crisis-region"])
+            block += sb.heading(region.name, 2, anchor=f"crisis-{_slug(region.name)}")
+            if region.emergency:
+                block += sb.paragraph(nodes.strong(text="Emergency: "), *_phone_links(region.emergency),
+                                      classes=["skillbook-emergency"])
+            services = []
+            for service in region.services:
+                parts: list[nodes.Node | str] = [nodes.strong(text=service.name)]
+                if service.phone:
+                    parts += [" – call ", *_phone_links(service.phone)]
+                if service.text:
+                    parts += [" – text ", service.text]
+                if service.hours:
+                    parts.append(f" ({service.hours})")
+                if service.url:
+                    parts += [" – ", sb.url_link(service.url, "website")]
+                if service.notes:
+                    parts.append(f". {service.notes}")
+                services.append(parts)
+            if services:
+                block += sb.bullet_list(services, classes=["skillbook-crisis-services"])
+            result.append(block)
+        return result
+
+
+def _phone_links(numbers: str) -> list[nodes.Node | str]:
+    """`112 or 999` -> two tel: links, keeping the words between them."""
+    import re
+
+    parts: list[nodes.Node | str] = []
+    for chunk in re.split(r"(\s+or\s+|,\s*)", numbers):
+        digits = re.sub(r"[^\d+]", "", chunk)
+        parts.append(sb.url_link(f"tel:{digits}", chunk) if digits else chunk)
+    return parts
+
+
+def _slug(text: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+class SkillFinder(SphinxDirective):
+    """`{skill-finder}`: published skills grouped by emotion and by situation (the vocabulary's order)."""
+
+    def run(self) -> list[nodes.Node]:
+        _mark_aggregate(self.env)
+        data = _data(self.env.app)
+        skills = [s for s in data.handbook.skills if s.is_published]
+        docname = self.env.docname
+        result: list[nodes.Node] = []
+        for group, attribute, title in (("emotion", "emotions", "By how you feel"),
+                                        ("situation", "situations", "By what is happening")):
+            words = data.vocabulary[attribute]
+            used = [w for w in words if any(w in getattr(s, attribute) for s in skills)]
+            result.append(sb.heading(title, 2, anchor=f"by-{group}"))
+            jump = []
+            for index, word in enumerate(used):
+                if index:
+                    jump.append(" · ")
+                jump.append(sb.url_link(f"#{group}-{word}", words[word]))
+            result.append(sb.paragraph(*jump, classes=["skillbook-jump"]))
+            for word in used:
+                matching = sorted((s for s in skills if word in getattr(s, attribute)),
+                                  key=lambda s: (s.title.casefold(), s.id))
+                result.append(sb.heading(words[word], 3, anchor=f"{group}-{word}"))
+                result.append(sb.item_list(docname, matching))
+        return result
+
+
+class ModuleList(SphinxDirective):
+    """`{module-list}`: the published modules in order, with their summaries."""
+
+    def run(self) -> list[nodes.Node]:
+        _mark_aggregate(self.env)
+        data = _data(self.env.app)
+        modules = data.handbook.published_modules()
+        counts = {m.id: f"{len(data.handbook.skills_of(m.id))} skills" for m in modules}
+        return [sb.item_list(self.env.docname, modules, counts)]
+
+
+def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                  doctree: nodes.document | None) -> None:
+    data = _data(app)
+    crisis = data.project.config.crisis_page
+    context["skillbook_crisis_doc"] = crisis if crisis in app.env.found_docs else None
+    item = data.items.get(pagename)
+    context["metatags"] = context.get("metatags", "") + json_ld(
+        item, title=context.get("title", ""), language=data.project.config.language,
+        site_title=data.project.config.title, page_url=pagename + ".html",
+    )
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("skillbook_live_reload", False, "html", [bool])
+    app.add_config_value("skillbook_pdfs", {}, "env", [dict])  # homework id -> site path of its PDF
+    app.add_node(sb.skillbook_heading, html=(sb.visit_heading_html, sb.depart_heading_html),
+                 latex=(sb.visit_heading_plain, sb.depart_heading_plain),
+                 text=(sb.visit_heading_plain, sb.depart_heading_plain))
+    app.add_directive("crisis-services", CrisisServices)
+    app.add_directive("skill-finder", SkillFinder)
+    app.add_directive("module-list", ModuleList)
+    app.connect("config-inited", _configure)
+    app.connect("builder-inited", _load)
+    app.connect("env-get-outdated", _outdated)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("doctree-read", _decorate)
+    app.connect("html-page-context", _page_context)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
+            "env_version": 1}

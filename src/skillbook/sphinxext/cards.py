@@ -1,0 +1,244 @@
+"""Validated content objects in, docutils nodes out: the skill card, homework preview, lists and notices.
+
+Links to other pages are `pending_xref` nodes without explicit titles, so Sphinx fills in each
+target's current title when it writes the page (they never go stale in incremental builds).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from docutils import nodes
+from sphinx import addnodes
+
+from skillbook.models import Field, Homework, Item, Module, Skill
+
+LEVEL_WORDS = {"foundation": "Foundation", "core": "Core", "advanced": "Advanced"}
+HOMEWORK_TYPES = {"worksheet": "Worksheet", "diary-card": "Diary card", "practice-log": "Practice log"}
+FREQUENCY_WORDS = {"once": "Once", "daily": "Every day", "weekly": "Once a week", "as-needed": "Whenever it helps"}
+
+
+class skillbook_heading(nodes.Element):  # noqa: N801 - docutils node classes are lowercase
+    """A real HTML heading (`<h2>`, `<h3>`) that does not become a page section."""
+
+
+def visit_heading_html(self: object, node: skillbook_heading) -> None:
+    ids = " ".join(node["ids"])
+    anchor = f' id="{ids}"' if ids else ""
+    self.body.append(f'<h{node["level"]}{anchor} class="skillbook-heading">')  # type: ignore[attr-defined]
+
+
+def depart_heading_html(self: object, node: skillbook_heading) -> None:
+    self.body.append(f'</h{node["level"]}>\n')  # type: ignore[attr-defined]
+
+
+def visit_heading_plain(self: object, node: skillbook_heading) -> None:
+    """Other builders (text, LaTeX...) render the heading's text as a plain paragraph."""
+
+
+def depart_heading_plain(self: object, node: skillbook_heading) -> None:
+    pass
+
+
+def heading(text: str, level: int = 2, anchor: str = "") -> skillbook_heading:
+    node = skillbook_heading("", nodes.Text(text), level=level)
+    if anchor:
+        node["ids"].append(anchor)
+    return node
+
+
+def doc_link(refdoc: str, target: str, text: str = "") -> addnodes.pending_xref:
+    """A link to another page; without `text`, Sphinx uses the target's title when writing."""
+    ref = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget="/" + target,
+                                refexplicit=bool(text), refwarn=True, refdoc=refdoc)
+    ref += nodes.inline(text=text or target, classes=["doc"])
+    return ref
+
+
+def url_link(uri: str, text: str) -> nodes.reference:
+    return nodes.reference("", text, refuri=uri, internal=False)
+
+
+def relative_uri(from_doc: str, target_path: str) -> str:
+    """A site-relative path (e.g. `worksheets/x.pdf`) as seen from the page of `from_doc`."""
+    return "../" * from_doc.count("/") + target_path
+
+
+def paragraph(*children: nodes.Node | str, classes: Sequence[str] = ()) -> nodes.paragraph:
+    node = nodes.paragraph(classes=list(classes))
+    for child in children:
+        node += nodes.Text(child) if isinstance(child, str) else child
+    return node
+
+
+def bullet_list(items: Iterable[nodes.Node | Sequence[nodes.Node | str] | str],
+                classes: Sequence[str] = (), enumerated: bool = False) -> nodes.Element:
+    listing: nodes.Element = nodes.enumerated_list(classes=list(classes)) if enumerated else \
+        nodes.bullet_list(classes=list(classes))
+    for item in items:
+        list_item = nodes.list_item()
+        if isinstance(item, str):
+            list_item += paragraph(item)
+        elif isinstance(item, nodes.Node):
+            list_item += item
+        else:
+            list_item += paragraph(*item)
+        listing += list_item
+    return listing
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def summary(item: Item) -> nodes.paragraph:
+    return paragraph(item.summary, classes=["skillbook-summary"])
+
+
+def facts(pairs: Sequence[tuple[str, nodes.Node | str]]) -> nodes.field_list:
+    field_list = nodes.field_list(classes=["skillbook-facts"])
+    for name, value in pairs:
+        field = nodes.field()
+        field += nodes.field_name(text=name)
+        body = nodes.field_body()
+        body += paragraph(value)
+        field += body
+        field_list += field
+    return field_list
+
+
+def skill_card(skill: Skill, docname: str, module: Module, vocabulary: dict[str, dict[str, str]],
+               finder_doc: str, worksheet_docs: Sequence[str], related_docs: Sequence[str],
+               homework_pdf: dict[str, str]) -> nodes.container:
+    card = nodes.container(classes=["skillbook-card", "skillbook-skill-card"])
+    pairs: list[tuple[str, nodes.Node | str]] = [("Module", doc_link(docname, module.docname))]
+    if skill.acronym:
+        pairs.append(("Acronym", skill.acronym))
+    pairs += [("Level", LEVEL_WORDS.get(skill.level, skill.level)),
+              ("Practice time", f"about {skill.practice_minutes} minutes")]
+    card += facts(pairs)
+    card += heading("When to use it")
+    card += bullet_list(skill.when_to_use)
+    card += heading("Steps")
+    steps = []
+    for step in skill.steps:
+        label = f"{step.key} – {step.name}" if step.key else step.name
+        steps.append((nodes.strong(text=label), ": ", step.prompt))
+    card += bullet_list(steps, classes=["skillbook-steps"], enumerated=True)
+    if skill.cautions:
+        caution = nodes.caution()
+        caution += bullet_list(skill.cautions)
+        card += caution
+    tags = _tag_links(skill, vocabulary, docname, finder_doc)
+    if tags:
+        card += paragraph(*tags, classes=["skillbook-tags"])
+    if worksheet_docs:
+        card += heading("Worksheets")
+        card += bullet_list([_homework_entry(docname, h, homework_pdf) for h in worksheet_docs])
+    if related_docs:
+        card += heading("Related skills")
+        card += bullet_list([[doc_link(docname, r)] for r in related_docs])
+    return card
+
+
+def _tag_links(skill: Skill, vocabulary: dict[str, dict[str, str]], docname: str,
+               finder_doc: str) -> list[nodes.Node | str]:
+    parts: list[nodes.Node | str] = []
+    for group, words, label in (("emotion", skill.emotions, "Feelings"),
+                                ("situation", skill.situations, "Situations")):
+        if not words:
+            continue
+        if parts:
+            parts.append(" · ")
+        parts.append(nodes.strong(text=f"{label}: "))
+        names = vocabulary["emotions" if group == "emotion" else "situations"]
+        for index, word in enumerate(words):
+            if index:
+                parts.append(", ")
+            parts.append(url_link(relative_uri(docname, f"{finder_doc}.html#{group}-{word}"), names.get(word, word)))
+    return parts
+
+
+def _homework_entry(docname: str, homework_doc: str, homework_pdf: dict[str, str]) -> list[nodes.Node | str]:
+    entry: list[nodes.Node | str] = [doc_link(docname, homework_doc)]
+    pdf = homework_pdf.get(homework_doc)
+    if pdf:
+        entry += [" (", url_link(relative_uri(docname, pdf), "printable PDF"), ")"]
+    return entry
+
+
+def homework_card(homework: Homework, docname: str, module: Module, skill_docs: Sequence[str],
+                  pdf: str | None) -> nodes.container:
+    card = nodes.container(classes=["skillbook-card", "skillbook-homework-card"])
+    card += facts([
+        ("Type", HOMEWORK_TYPES.get(homework.type, homework.type)),
+        ("How often", FREQUENCY_WORDS.get(homework.frequency, homework.frequency)),
+        ("Time", f"about {homework.estimated_minutes} minutes"),
+        ("Module", doc_link(docname, module.docname)),
+    ])
+    if pdf:
+        card += paragraph(url_link(relative_uri(docname, pdf), f"Download the printable, fillable PDF of “{homework.title}”"),
+                          classes=["skillbook-download"])
+    if skill_docs:
+        card += heading("Skills it practices")
+        card += bullet_list([[doc_link(docname, d)] for d in skill_docs])
+    card += heading("What the form asks")
+    card += bullet_list([_field_preview(f) for f in homework.fields], classes=["skillbook-form-preview"])
+    return card
+
+
+def _field_preview(field: Field) -> list[nodes.Node | str]:
+    parts: list[nodes.Node | str] = [nodes.strong(text=field.label), " – ", describe_field(field)]
+    if field.required:
+        parts.append(" (required)")
+    return parts
+
+
+def describe_field(field: Field) -> str:
+    if field.type == "rating":
+        text = f"a rating from {field.min:g} to {field.max:g}"
+        if field.anchors:
+            text += " (" + ", ".join(f"{point} = {word}" for point, word in field.anchors) + ")"
+        return text
+    if field.type in ("checklist", "choice"):
+        verb = "tick any of" if field.type == "checklist" else "choose one of"
+        return f"{verb}: " + "; ".join(o.label for o in field.options)
+    if field.type == "grid":
+        days = f"{field.columns[0]} to {field.columns[-1]}" if len(field.columns) > 1 else field.columns[0]
+        rows = "; ".join(f"{r.label} ({describe_field(r)})" for r in field.rows)
+        return f"a table for each of {days}: {rows}"
+    if field.type == "number" and field.min is not None and field.max is not None:
+        return f"a number from {field.min:g} to {field.max:g}"
+    return {"text": "a short answer", "long_text": "a few sentences", "number": "a number",
+            "yes_no": "yes or no", "date": "a date", "time": "a time"}.get(field.type, field.type)
+
+
+def item_list(refdoc: str, items: Sequence[Item], extra: dict[str, str] | None = None) -> nodes.Element:
+    entries = []
+    for item in items:
+        note = (extra or {}).get(item.id)
+        entry: list[nodes.Node | str] = [doc_link(refdoc, item.docname), f": {item.summary}"]
+        if note:
+            entry.append(f" ({note})")
+        entries.append(entry)
+    return bullet_list(entries, classes=["skillbook-item-list"])
+
+
+def review_footer(item: Item) -> nodes.container:
+    footer = nodes.container(classes=["skillbook-review"])
+    if item.review is None:
+        notice = nodes.container(classes=["skillbook-not-reviewed"])
+        notice += paragraph(nodes.strong(text="Not yet clinically reviewed. "),
+                            "No clinician has reviewed this page yet. Use it together with your treatment "
+                            "team, and ask them about anything that does not fit you.")
+        footer += notice
+    else:
+        review = item.review
+        footer += paragraph(
+            f"Last clinically reviewed on {long_date(review.reviewed_on)} by {', '.join(review.reviewed_by)}. "
+            f"Next review due {long_date(review.next_review)}."
+        )
+    footer += paragraph(f"Version {item.version} · updated {long_date(item.updated)}",
+                        classes=["skillbook-version"])
+    return footer

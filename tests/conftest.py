@@ -1,0 +1,169 @@
+"""Shared fixtures: `make_project` writes a small valid skillbook project and overlays test files."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+CONFIG = """\
+title: Test handbook
+author: Tests
+only_build_toc_files: true
+exclude_patterns: [build, _build, ".*", "**/.*"]
+sphinx:
+  extra_extensions: [skillbook.sphinxext]
+execute:
+  execute_notebooks: "off"
+skillbook:
+  version: 1.0.0
+  crisis:
+    regions:
+      - name: Testland
+        emergency: "999"
+        services:
+          - {name: Test crisis line, phone: "0800 000 000", hours: 24/7}
+  pages:
+    root: content/index
+    start: [content/crisis]
+    end: []
+"""
+
+MODULE = """\
+---
+id: test-module
+title: Test module
+summary: A module used by the tests.
+status: published
+version: 1.0.0
+updated: 2026-01-15
+authors: [Test Author]
+order: 1
+---
+
+What this module is about.
+"""
+
+SKILL = """\
+---
+id: sample-skill
+title: Sample skill
+summary: A skill used by the tests.
+status: published
+version: 1.0.0
+updated: 2026-01-15
+authors: [Test Author]
+module: test-module
+level: core
+practice_minutes: 5
+steps:
+  - name: Notice
+    prompt: Notice what is happening.
+when_to_use:
+  - When a test needs a skill.
+tags:
+  emotions: [anger]
+  situations: [conflict]
+worksheets: [sample-worksheet]
+related: []
+---
+
+A short body.
+
+## Everyday example
+
+An example.
+
+## Common obstacles
+
+Obstacles.
+
+## Practice
+
+1. Practice.
+"""
+
+HOMEWORK = """\
+---
+id: sample-worksheet
+title: Sample worksheet
+summary: A worksheet used by the tests.
+status: published
+version: 1.0.0
+updated: 2026-01-15
+authors: [Test Author]
+type: worksheet
+module: test-module
+skills: [sample-skill]
+frequency: as-needed
+estimated_minutes: 5
+fields:
+  - id: what
+    label: What happened?
+    type: long_text
+    required: true
+---
+
+## How to use this worksheet
+
+Fill it in.
+"""
+
+TOC = """\
+format: jb-book
+root: content/index
+parts:
+  - caption: Start here
+    chapters:
+      - file: content/crisis
+  - caption: Skills
+    chapters:
+      - file: content/skills/test-module/index
+        sections:
+          - file: content/skills/test-module/sample-skill
+  - caption: Worksheets
+    chapters:
+      - file: content/homework/sample-worksheet
+"""
+
+BASE_FILES: dict[str, str] = {
+    "_config.yml": CONFIG,
+    "_toc.yml": TOC,
+    "content/index.md": "# Test handbook\n\nWelcome.\n",
+    "content/crisis.md": "# Crisis help\n\n```{crisis-services}\n```\n",
+    "content/skills/test-module/index.md": MODULE,
+    "content/skills/test-module/sample-skill.md": SKILL,
+    "content/homework/sample-worksheet.md": HOMEWORK,
+}
+
+MakeProject = Callable[..., Path]
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> MakeProject:
+    """`make_project(files={path: text or bytes or None})`: the base project with files added,
+    replaced (text/bytes) or removed (None). Schemas are the repository's own."""
+
+    def make(files: dict[str, str | bytes | None] | None = None, *, name: str = "project") -> Path:
+        root = tmp_path / name
+        shutil.copytree(REPO / "schemas", root / "schemas")
+        for rel, content in {**BASE_FILES, **(files or {})}.items():
+            target = root / rel
+            if content is None:
+                target.unlink(missing_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(textwrap.dedent(content) if content.startswith("\n") else content,
+                                  encoding="utf-8")
+        return root
+
+    return make
