@@ -145,25 +145,28 @@ BASE_FILES: dict[str, str] = {
 MakeProject = Callable[..., Path]
 
 
+def write_project(root: Path, files: dict[str, str | bytes | None] | None = None) -> Path:
+    """The base project at `root` with `files` added, replaced (text/bytes) or removed (None)."""
+    shutil.copytree(REPO / "schemas", root / "schemas")
+    for rel, content in {**BASE_FILES, **(files or {})}.items():
+        target = root / rel
+        if content is None:
+            target.unlink(missing_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(textwrap.dedent(content) if content.startswith("\n") else content, encoding="utf-8")
+    return root
+
+
 @pytest.fixture
 def make_project(tmp_path: Path) -> MakeProject:
     """`make_project(files={path: text or bytes or None})`: the base project with files added,
     replaced (text/bytes) or removed (None). Schemas are the repository's own."""
 
     def make(files: dict[str, str | bytes | None] | None = None, *, name: str = "project") -> Path:
-        root = tmp_path / name
-        shutil.copytree(REPO / "schemas", root / "schemas")
-        for rel, content in {**BASE_FILES, **(files or {})}.items():
-            target = root / rel
-            if content is None:
-                target.unlink(missing_ok=True)
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                target.write_bytes(content)
-            else:
-                target.write_text(textwrap.dedent(content) if content.startswith("\n") else content,
-                                  encoding="utf-8")
-        return root
+        return write_project(tmp_path / name, files)
 
     return make

@@ -7,7 +7,7 @@ Sphinx would render. Directive bodies are parsed again, so nothing hides inside 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -34,8 +34,11 @@ _FORBIDDEN_DIRECTIVES = {
 }
 _PATH_DIRECTIVES = {"include", "literalinclude", "image", "figure"}
 # Directives whose content is code or data, not Markdown to look inside.
-_LITERAL_DIRECTIVES = {"code", "code-block", "sourcecode", "math", "literalinclude", "csv-table",
-                       "list-table", "mermaid", "graphviz"}
+_LITERAL_DIRECTIVES = {"code", "code-block", "sourcecode", "math", "literalinclude", "mermaid", "graphviz"}
+_OPTION = re.compile(r"^:([A-Za-z][\w-]*):\s*(.*)$")
+# markdown-it's task-list plugin emits this checkbox as an html_inline token; it is not author HTML
+_TASK_CHECKBOX = re.compile(r'^<input class="task-list-item-checkbox"( checked="checked")? disabled="disabled" '
+                            r'type="checkbox">$')
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _SAFE_SCHEMES = {"https", "mailto", "tel", "project", "inv"}
 _DANGEROUS_SCHEMES = {"javascript", "data", "vbscript", "file"}
@@ -53,6 +56,7 @@ class _Context:
     document: Document
     content_dir: Path
     issues: list[Issue]
+    visited: set[Path] = field(default_factory=set)
 
     def report(self, body_line: int, rule: str, message: str, hint: str) -> None:
         line = self.document.body_line(body_line)
@@ -114,6 +118,8 @@ def _inline(children: list[Token], line: int, context: _Context) -> None:
         if child.type in ("softbreak", "hardbreak"):
             line += 1
         elif child.type == "html_inline":
+            if _TASK_CHECKBOX.match(child.content):
+                continue
             if not (reported_html and child.content.startswith("</")):  # one report per element
                 _raw_html(child.content, line, context)
             reported_html = True
@@ -132,16 +138,56 @@ def _directive(token: Token, line: int, context: _Context) -> None:
     info = token.info.strip()
     if not info.startswith("{") or "}" not in info:
         return
-    name, _, argument = info[1:].partition("}")
-    name, argument = name.strip(), argument.strip()
+    written, _, argument = info[1:].partition("}")
+    name, argument = written.strip().lower(), argument.strip()  # docutils matches directive names in any case
     if name in _FORBIDDEN_DIRECTIVES:
         rule, message, hint = _FORBIDDEN_DIRECTIVES[name]
-        context.report(line, rule, message, hint)
+        context.report(line, rule, message.replace(f"{{{name}}}", f"{{{written.strip()}}}"), hint)
         return
+    for option, value in _options(token.content):
+        if _SCHEME.match(value) or option in ("target", "link"):
+            _link(value, line, context)
     if name in _PATH_DIRECTIVES:
         _local_path(argument, f"{{{name}}}", line, context)
+        if name == "include":
+            _included(argument, line, context)
+    elif argument:  # e.g. an admonition title or a note's first line: rendered as Markdown
+        _walk(_parser().parse(argument), line - 1, context)
     if name not in _LITERAL_DIRECTIVES:
         _walk(_parser().parse(token.content), line, context)
+
+
+def _options(content: str) -> list[tuple[str, str]]:
+    """A directive's `:name: value` options (the lines at the top of its content)."""
+    found = []
+    for text in content.splitlines():
+        match = _OPTION.match(text.strip())
+        if match is None:
+            break
+        found.append((match.group(1), match.group(2).strip()))
+    return found
+
+
+def _included(path: str, line: int, context: _Context) -> None:
+    """Check the Markdown an `{include}` pulls in, as if it were written here (files named `_*` included)."""
+    resolved = _resolve(path, context)
+    if resolved is None or not resolved.is_file() or resolved in context.visited:
+        return
+    context.visited.add(resolved)
+    from skillbook.discover import Source
+
+    try:
+        text = resolved.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        context.report(line, "missing-file", f"{{include}} `{path}` cannot be read as UTF-8 text",
+                       "save the included file as UTF-8")
+        return
+    rel = context.document.source.rel.rsplit("/", 1)[0] + "/" + path if not path.startswith("/") else path[1:]
+    root = context.content_dir.parent.resolve()
+    rel = resolved.relative_to(root).as_posix() if root in resolved.parents else rel
+    included = Document(Source(resolved, rel, Kind.PAGE), None, text, lambda n: n)
+    inner = _Context(included, context.content_dir, context.issues, context.visited)
+    _walk(_parser().parse(text), 0, inner)
 
 
 def _link(href: str, line: int, context: _Context) -> None:

@@ -14,7 +14,8 @@ from typing import NoReturn
 import click
 
 from skillbook import __version__
-from skillbook.errors import ContentError, SkillbookError
+from skillbook.errors import ConfigError, ContentError, SkillbookError
+from skillbook.issues import Issue
 from skillbook.pipeline import OUTPUTS, build
 from skillbook.project import Project, load_project
 from skillbook.report import FORMATS, format_issues, summary_line
@@ -72,7 +73,8 @@ def validate_command(ctx: click.Context, strict: bool, fmt: str | None) -> None:
               help="Build only this output (repeatable); default: everything.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
-@click.option("--verbose", "-v", is_flag=True, help="Show Jupyter Book's own progress.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Show Jupyter Book's page-by-page progress (shown anyway in a terminal).")
 @format_option
 @click.pass_context
 def build_command(ctx: click.Context, only: tuple[str, ...], strict: bool, quiet: bool, verbose: bool,
@@ -86,7 +88,7 @@ def build_command(ctx: click.Context, only: tuple[str, ...], strict: bool, quiet
 
     try:
         report = build(project, only=only or OUTPUTS, strict=strict, progress=progress,
-                       sphinx_status=sys.stderr if verbose else None)
+                       sphinx_status=sys.stderr if verbose or (sys.stderr.isatty() and not quiet) else None)
     except ContentError as exc:
         chosen = fmt or _default_format()
         click.echo(format_issues(exc.issues, chosen), nl=False)
@@ -98,8 +100,34 @@ def build_command(ctx: click.Context, only: tuple[str, ...], strict: bool, quiet
     if not quiet:
         for note in report.notes:
             click.echo(f"skillbook: {note}", err=True)
-        for name, path in sorted(report.outputs.items()):
+        for path in sorted(report.outputs.values()):
             click.echo(f"built {project.relative(path)}/", err=True)
+
+
+@cli.command("serve")
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0 picks a free one).")
+@click.pass_context
+def serve_command(ctx: click.Context, port: int) -> None:
+    """Preview the site while you write: rebuild on save, reload the browser."""
+    from skillbook.serve import serve
+
+    project = _project(ctx)
+
+    def ready(url: str) -> None:
+        click.echo(f"skillbook: serving the preview at {url} (Ctrl+C to stop)", err=True)
+
+    def problems(issues: tuple[Issue, ...]) -> None:
+        click.echo(format_issues(issues, "text"), nl=False)
+        click.echo("skillbook: the preview still shows the last good build", err=True)
+
+    try:
+        serve(project, port=port, on_ready=ready, on_problems=problems,
+              progress=lambda message: click.echo(f"skillbook: {message}", err=True))
+    except OSError as exc:
+        raise ConfigError(f"cannot serve on port {port}: {exc.strerror}") from None
+    except KeyboardInterrupt:
+        click.echo("skillbook: preview stopped", err=True)
 
 
 @cli.command("toc")

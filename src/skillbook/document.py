@@ -82,7 +82,7 @@ def _read_markdown(source: Source, text: str) -> tuple[Document | None, list[Iss
     body = "\n".join(lines[close + 1:])
     offset = close + 1
     document = Document(source, meta, body, lambda n: n + offset, front_matter_line=1)
-    return document, _meta_issues(source, meta, 1)
+    return document, _meta_issues(source, meta, 2 if close > 1 else 1)
 
 
 def _read_notebook(source: Source, text: str) -> tuple[Document | None, list[Issue]]:
@@ -162,12 +162,15 @@ def _meta_issues(source: Source, meta: LoadedYaml, line: int) -> list[Issue]:
 def _locate_cell_lines(raw_lines: list[str], sources: list[str]) -> list[list[int]]:
     """For every cell, the line in the .ipynb file of each of its source lines.
 
-    nbformat stores a cell's source as a JSON list with one string per line, each on its own
-    file line, so a forward search for each JSON-encoded line finds it.
+    nbformat writes a cell's keys in order with `"source"` last, and its source as a JSON list
+    with one string per file line, so a forward search finds each line. A cell with no source
+    gets the line of its `"source"` key.
     """
     located: list[list[int]] = []
     cursor = 0
     for source in sources:
+        key = next((i for i in range(cursor, len(raw_lines)) if '"source":' in raw_lines[i]), cursor)
+        cursor = key
         lines: list[int] = []
         for line in source.splitlines(keepends=True):
             needles = {json.dumps(line, ensure_ascii=False)[:-1], json.dumps(line)[:-1]}
@@ -178,5 +181,6 @@ def _locate_cell_lines(raw_lines: list[str], sources: list[str]) -> list[list[in
             lines.append(cursor + 1)
             if line.endswith("\n"):
                 cursor = min(cursor + 1, len(raw_lines) - 1)
-        located.append(lines)
+        located.append(lines or [key + 1])
+        cursor = min(cursor + 1, max(len(raw_lines) - 1, 0))
     return located

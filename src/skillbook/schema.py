@@ -99,7 +99,8 @@ class ContentValidator(Validator):  # type: ignore[misc]
         """{'type': 'string'}"""
         words: set[str] = self._config["vocabulary"].get(constraint, set())
         if isinstance(value, str) and value not in words:
-            close = difflib.get_close_matches(value, sorted(words), n=1)
+            close = difflib.get_close_matches(value, sorted(words), n=1) or \
+                sorted(w for w in words if value and (w.startswith(value) or value in w.split("-")))[:1]
             hint = f"did you mean `{close[0]}`? " if close else ""
             self._error(field, _custom("vocabulary", f"`{value}` is not in the {constraint} vocabulary",
                                        f"{hint}see schemas/vocabulary.yml for the allowed {constraint}"))
@@ -158,7 +159,7 @@ class ContentValidator(Validator):  # type: ignore[misc]
         needed, allowed = FIELD_KEYS[kind]
         for key in sorted(needed - set(value)):
             self._error(field, _custom("field-type-keys", f"a `{kind}` field needs `{key}`",
-                                       f"add `{_FIELD_EXAMPLES[key]}`", ("type",)))
+                                       f"add `{_FIELD_EXAMPLES[key]}`"))
         for key in sorted({"min", "max", "anchors", "options", "rows", "columns"} & set(value) - allowed):
             self._error(field, _custom("field-type-keys", f"`{key}` does not apply to a `{kind}` field",
                                        f"remove `{key}`, or change the type", (key,)))
@@ -318,11 +319,15 @@ def _translate(error: Any, rel: str, meta: LoadedYaml, fields: dict[str, Any]) -
         expected = error.constraint if isinstance(error.constraint, str) else " or ".join(error.constraint)
         rule, message = "type", f"{name} must be {_type_words(expected)}, not {_describe(value)}"
         if expected == "string" and isinstance(value, int | float) and not isinstance(value, bool):
-            hint = f'put the value in quotes, e.g. {path[-1]}: "{value}"'
+            written = f'- "{value}"' if isinstance(path[-1], int) else f'{path[-1]}: "{value}"'
+            hint = f"put the value in quotes, e.g. {written}"
         elif expected == "day" and isinstance(value, str):
             hint = "write the date as YYYY-MM-DD without quotes"
-        elif example and not hint:
-            hint = f"e.g. `{example}`"
+        elif expected == "dict" and isinstance(path[-1], int):
+            keys = ", ".join(f"{k}: ..." for k, r in (rules.get("schema") or {}).items() if r.get("required"))
+            hint = f"write each item as a mapping, e.g. `- {{{keys}}}`" if keys else "write each item as a mapping"
+        elif not hint:
+            hint = f"e.g. `{example}`" if example else f"change it to {_type_words(expected)}"
     elif code == errors.NOT_NULLABLE.code:
         rule, message = "empty-value", f"{name} has no value"
         hint = f"give it a value (e.g. `{example}`) or remove the line" if example else "give it a value"
@@ -346,6 +351,8 @@ def _translate(error: Any, rel: str, meta: LoadedYaml, fields: dict[str, Any]) -
         rule = "range"
         word = "minimum" if code == errors.MIN_VALUE.code else "maximum"
         message = f"{name} is {value}; the {word} is {error.constraint}"
+        if not hint:
+            hint = f"use a value of {'at least' if word == 'minimum' else 'at most'} {error.constraint}"
     elif code == errors.REGEX_MISMATCH.code:
         rule, message = "format", f"{name}: `{value}` is not in the expected format"
     else:

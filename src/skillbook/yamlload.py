@@ -89,13 +89,20 @@ def load_yaml(text: str, *, first_line: int = 1, map_line: LineMapper | None = N
     try:
         node = yaml.compose(text, Loader=_ComposeLoader)
     except yaml.MarkedYAMLError as exc:
+        problem = (exc.problem or "invalid YAML").strip()
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and "end of stream" in problem:
+            # e.g. an unclosed quote: where it was opened is what the author needs to see
+            mark = exc.context_mark
+            problem = f"{(exc.context or '').strip()} that is never closed"
         line = to_file(mark.line + 1) if mark else to_file(1)
         column = mark.column + 1 if mark else 1
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        source_lines = text.splitlines()
+        near = source_lines[mark.line] if mark and mark.line < len(source_lines) else ""
+        if "\t" in near:
+            problem += " (the line contains a tab character)"
         result.problems.append(
-            YamlProblem(line, column, "yaml-syntax", f"YAML syntax error: {problem}",
-                        _syntax_hint(problem))
+            YamlProblem(line, column, "yaml-syntax", f"YAML syntax error: {problem}", _syntax_hint(problem))
         )
         return result
     except yaml.YAMLError as exc:  # e.g. a reader error on control characters
@@ -114,8 +121,10 @@ def load_yaml(text: str, *, first_line: int = 1, map_line: LineMapper | None = N
 def _syntax_hint(problem: str) -> str:
     if "mapping values are not allowed" in problem:
         return "a value containing ': ' needs quotes, e.g. summary: \"Breathe: then act\""
-    if "found character '\\t'" in problem or "tab" in problem:
+    if "tab character" in problem or "'\\t'" in problem:
         return "indent with spaces, not tabs"
+    if "never closed" in problem:
+        return "close the quote on the same line, or remove it"
     if "could not find expected ':'" in problem:
         return "each line needs `key: value`; check for a missing colon or unclosed quote"
     return "check indentation, colons and quotes around this line"

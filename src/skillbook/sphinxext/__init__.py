@@ -126,8 +126,58 @@ def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildE
     env.skillbook_aggregates |= getattr(other, "skillbook_aggregates", set())  # type: ignore[attr-defined]
 
 
+def _drop_raw(doctree: nodes.document) -> None:
+    """Raw HTML is disabled: `skillbook validate` rejects it, and a plain Sphinx build drops it loudly."""
+    for raw in list(doctree.findall(nodes.raw)):
+        logger.warning("raw %s is not allowed in content and was removed", raw.get("format", "markup"),
+                       location=raw, type="skillbook", subtype="raw-html")
+        raw.parent.remove(raw)
+
+
+def _slim_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Hand MyST only the front matter it uses (the title), at the same line numbers.
+
+    Our metadata is rendered by this extension from the validated model; MyST would otherwise
+    turn every field into docinfo, and it cannot serialise nested dates such as `review`.
+    """
+    text = source[0]
+    if docname not in _data(app).items:
+        return
+    if text.lstrip().startswith("{"):  # a notebook: the front matter is in the first cell
+        source[0] = _slim_notebook(text)
+        return
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return
+    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if close is None:
+        return
+    item = _data(app).items[docname]
+    kept = [f"title: {json.dumps(item.title)}"] + [""] * (close - 2)
+    source[0] = "\n".join(["---", *kept, *lines[close:]])
+
+
+def _slim_notebook(text: str) -> str:
+    notebook = json.loads(text)
+    cells = notebook.get("cells") or []
+    if cells and cells[0].get("cell_type") == "markdown":
+        first = "".join(cells[0].get("source") or [])
+        lines = first.split("\n")
+        if lines and lines[0].rstrip() == "---":
+            close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+            if close is not None:
+                import yaml
+
+                meta = yaml.safe_load("\n".join(lines[1:close])) or {}
+                title = meta.get("title", "") if isinstance(meta, dict) else ""
+                rest = "\n".join(lines[close + 1:])
+                cells[0]["source"] = f"---\ntitle: {json.dumps(title)}\n---\n{rest}"
+    return json.dumps(notebook)
+
+
 def _decorate(app: Sphinx, doctree: nodes.document) -> None:
     """Add the card, lists and review notice of an item page, from its validated metadata."""
+    _drop_raw(doctree)
     data = _data(app)
     docname = app.env.docname
     item = data.items.get(docname)
@@ -151,8 +201,8 @@ def _decorate(app: Sphinx, doctree: nodes.document) -> None:
     elif isinstance(item, Homework):
         module = data.by_id[("module", item.module)]
         assert isinstance(module, Module)
-        skills = [d for d in (data.docname("skill", s) for s in item.skills) if d]
-        top.append(sb.homework_card(item, docname, module, skills, app.config.skillbook_pdfs.get(item.id)))
+        practiced = [d for d in (data.docname("skill", s) for s in item.skills) if d]
+        top.append(sb.homework_card(item, docname, module, practiced, app.config.skillbook_pdfs.get(item.id)))
     elif isinstance(item, Module):
         _mark_aggregate(app.env)
         skills = data.handbook.skills_of(item.id)
@@ -273,6 +323,37 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
     )
 
 
+_ENTRY_PAGE = """<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="0; url={root}">
+<link rel="canonical" href="{root}">
+<title>{title}</title>
+</head>
+<body>
+<main>
+<p><a href="{crisis}">Crisis help: get support now</a></p>
+<p><a href="{root}">Open {title}</a></p>
+</main>
+</body>
+</html>
+"""
+
+
+def _entry_page(app: Sphinx, exception: Exception | None) -> None:
+    """The site's front door: an accessible redirect to the root page (not a bare meta tag)."""
+    if exception is not None or app.builder.format != "html" or app.config.master_doc == "index":
+        return
+    from html import escape
+
+    config = _data(app).project.config
+    text = _ENTRY_PAGE.format(lang=escape(config.language), root=escape(app.config.master_doc + ".html"),
+                              crisis=escape(config.crisis_page + ".html"), title=escape(config.title))
+    (Path(app.outdir) / "index.html").write_text(text, encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("skillbook_live_reload", False, "html", [bool])
     app.add_config_value("skillbook_pdfs", {}, "env", [dict])  # homework id -> site path of its PDF
@@ -287,7 +368,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", _outdated)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
+    app.connect("source-read", _slim_front_matter)
     app.connect("doctree-read", _decorate)
     app.connect("html-page-context", _page_context)
+    app.connect("build-finished", _entry_page, priority=400)  # before sphinx-external-toc writes its own
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
             "env_version": 1}

@@ -19,7 +19,7 @@ HOMEWORK_TYPES = {"worksheet": "Worksheet", "diary-card": "Diary card", "practic
 FREQUENCY_WORDS = {"once": "Once", "daily": "Every day", "weekly": "Once a week", "as-needed": "Whenever it helps"}
 
 
-class skillbook_heading(nodes.Element):  # noqa: N801 - docutils node classes are lowercase
+class skillbook_heading(nodes.Element):
     """A real HTML heading (`<h2>`, `<h3>`) that does not become a page section."""
 
 
@@ -178,8 +178,8 @@ def homework_card(homework: Homework, docname: str, module: Module, skill_docs: 
         ("Module", doc_link(docname, module.docname)),
     ])
     if pdf:
-        card += paragraph(url_link(relative_uri(docname, pdf), f"Download the printable, fillable PDF of “{homework.title}”"),
-                          classes=["skillbook-download"])
+        link = url_link(relative_uri(docname, pdf), f"Download the printable, fillable PDF of “{homework.title}”")
+        card += paragraph(link, classes=["skillbook-download"])
     if skill_docs:
         card += heading("Skills it practices")
         card += bullet_list([[doc_link(docname, d)] for d in skill_docs])

@@ -1,0 +1,271 @@
+"""The handbook site, built for real with Jupyter Book: cards, crisis link, drafts, strictness, atomicity."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import CONFIG, HOMEWORK, REPO, SKILL, TOC, write_project
+
+pytestmark = pytest.mark.slow
+
+REVIEWED_SKILL = SKILL.replace("id: sample-skill", "id: cold-water") \
+    .replace("title: Sample skill", "title: Cold water") \
+    .replace("worksheets: [sample-worksheet]", "worksheets: [sample-worksheet]\nrelated: [sample-skill]\n"
+             "cautions:\n  - Check with a doctor first if you have a heart condition.\n"
+             "review:\n  reviewed_by: [Dr. Test Reviewer]\n  reviewed_on: 2026-01-10\n  next_review: 2099-01-10") \
+    .replace("related: []\n", "").replace("emotions: [anger]", "emotions: [anger, fear]") \
+    .replace("  - name: Notice\n    prompt: Notice what is happening.",
+             "  - key: T\n    name: Temperature\n    prompt: Cool your face down.\n"
+             "  - key: I\n    name: Intense exercise\n    prompt: Move hard for a short while.")
+DRAFT_SKILL = SKILL.replace("id: sample-skill", "id: secret-draft").replace("title: Sample skill",
+                                                                            "title: Zebraquokka draft") \
+    .replace("status: published", "status: draft").replace("A short body.", "Zebraquokka body text.")
+RETIRED_HOMEWORK = HOMEWORK.replace("id: sample-worksheet", "id: old-log").replace("status: published",
+                                                                                   "status: retired") \
+    .replace("title: Sample worksheet", "title: Platypuslemur log")
+FINDER = "# Find a skill\n\n```{skill-finder}\n```\n"
+SITE_TOC = TOC.replace("      - file: content/crisis\n",
+                       "      - file: content/crisis\n      - file: content/find-a-skill\n") \
+    .replace("          - file: content/skills/test-module/sample-skill\n",
+             "          - file: content/skills/test-module/cold-water\n"
+             "          - file: content/skills/test-module/sample-skill\n")
+SITE_FILES: dict[str, str | bytes | None] = {
+    "_config.yml": CONFIG.replace("start: [content/crisis]", "start: [content/crisis, content/find-a-skill]"),
+    "_toc.yml": SITE_TOC,
+    "content/find-a-skill.md": FINDER,
+    "content/skills/test-module/cold-water.md": REVIEWED_SKILL,
+    "content/skills/test-module/secret-draft.md": DRAFT_SKILL,
+    "content/homework/old-log.md": RETIRED_HOMEWORK,
+}
+EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}
+
+
+def skillbook(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **EPOCH}
+    env.pop("GITHUB_ACTIONS", None)
+    return subprocess.run([sys.executable, "-m", "skillbook", *args], cwd=root, capture_output=True, text=True,
+                          env=env, timeout=600)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = write_project(tmp_path_factory.mktemp("site") / "project", SITE_FILES)
+    result = skillbook(root, "build")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "build" / "site"
+
+
+def page(site: Path, docname: str) -> str:
+    return (site / f"{docname}.html").read_text(encoding="utf-8")
+
+
+def article(site: Path, docname: str) -> str:
+    html = page(site, docname)
+    return html[html.index("<article"):html.index("</article>")]
+
+
+def test_skill_page_has_the_card_from_its_metadata(site: Path) -> None:
+    html = page(site, "content/skills/test-module/cold-water")
+    assert '<p class="skillbook-summary">A skill used by the tests.</p>' in html
+    steps = re.search(r'<ol class="[^"]*skillbook-steps">(.*?)</ol>', html, re.S)
+    assert steps and steps.group(1).index("T – Temperature") < steps.group(1).index("I – Intense exercise")
+    assert "When to use a test needs a skill" not in html and "When a test needs a skill." in html
+    assert "about 5 minutes" in html
+    assert "Check with a doctor first if you have a heart condition." in html
+    assert 'href="../../homework/sample-worksheet.html"' in html
+    assert 'href="sample-skill.html"' in html and 'href="index.html"' in html  # related skill, module
+    assert 'find-a-skill.html#emotion-fear"' in html
+
+
+def test_review_information_at_the_foot_of_each_item(site: Path) -> None:
+    reviewed = page(site, "content/skills/test-module/cold-water")
+    assert "Last clinically reviewed on 10 January 2026 by Dr. Test Reviewer. Next review due 10 January 2099." \
+        in reviewed
+    assert "Not yet clinically reviewed" not in reviewed
+    for docname in ("content/skills/test-module/sample-skill", "content/homework/sample-worksheet",
+                    "content/skills/test-module/index"):
+        html = page(site, docname)
+        assert "Not yet clinically reviewed." in html
+        assert html.index("Not yet clinically reviewed.") > html.index("skillbook-summary")
+
+
+def test_homework_and_module_pages(site: Path) -> None:
+    homework = page(site, "content/homework/sample-worksheet")
+    assert "What the form asks" in homework and "<strong>What happened?</strong> – a few sentences (required)" \
+        in homework
+    assert "Whenever it helps" in homework
+    module = article(site, "content/skills/test-module/index")
+    listed = re.findall(r'href="(cold-water|sample-skill)\.html"', module)
+    assert listed[:2] == ["cold-water", "sample-skill"]  # module order: level, then title
+    assert "Worksheets and logs" in module
+
+
+def test_find_a_skill_groups_by_emotion_and_situation(site: Path) -> None:
+    html = article(site, "content/find-a-skill")
+    assert 'id="by-emotion"' in html and 'id="by-situation"' in html
+    fear = html[html.index('id="emotion-fear"'):html.index('id="by-situation"')]
+    assert "cold-water.html" in fear and "sample-skill.html" not in fear
+    anger = html[html.index('id="emotion-anger"'):html.index('id="emotion-fear"')]
+    assert "cold-water.html" in anger and "sample-skill.html" in anger
+
+
+def test_crisis_link_first_on_every_page_and_services_from_config(site: Path) -> None:
+    pages = sorted(p for p in site.rglob("*.html") if "_static" not in p.parts)
+    assert len(pages) >= 8
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        body = html[html.index("<body"):]
+        first_link = re.search(r'<a [^>]*href="([^"]+)"', body)
+        assert first_link, path
+        if path == site / "content" / "crisis.html":
+            assert first_link.group(1) == "#"
+            continue
+        assert (path.parent / first_link.group(1)).resolve() == (site / "content" / "crisis.html").resolve(), path
+    crisis = page(site, "content/crisis")
+    assert "Testland" in crisis and 'href="tel:0800000000"' in crisis and 'href="tel:999"' in crisis
+
+
+def test_json_ld_describes_each_item(site: Path) -> None:
+    html = page(site, "content/skills/test-module/cold-water")
+    (raw,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    data = json.loads(raw)
+    assert data["@type"] == "HowTo" and data["name"] == "Cold water"
+    assert [s["name"] for s in data["step"]] == ["Temperature", "Intense exercise"]
+    assert data["reviewedBy"] == [{"@type": "Person", "name": "Dr. Test Reviewer"}]
+    homework = page(site, "content/homework/sample-worksheet")
+    assert '"@type": "LearningResource"' in homework
+
+
+def test_drafts_and_retired_items_appear_in_no_output(site: Path) -> None:
+    for path in site.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            for marker in (b"Zebraquokka", b"secret-draft", b"Platypuslemur", b"old-log"):
+                assert marker not in data, (marker, path)
+
+
+def test_no_build_timestamps_and_identical_builds_in_two_folders(site: Path, tmp_path: Path) -> None:
+    other = write_project(tmp_path / "elsewhere" / "copy", SITE_FILES)
+    assert skillbook(other, "build", "--only", "site").returncode == 0
+    assert tree_digest(site) == tree_digest(other / "build" / "site")
+    assert "Last updated on" not in page(site, "content/skills/test-module/sample-skill")
+
+
+def test_failing_builds_leave_build_untouched(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "project")
+    assert skillbook(root, "build", "--only", "site").returncode == 0
+    before = tree_digest(root / "build" / "site")
+    skill = root / "content/skills/test-module/sample-skill.md"
+    good = skill.read_text(encoding="utf-8")
+    # a content error: caught by validation before anything is rendered
+    skill.write_text(good.replace("level: core", "level: expert"), encoding="utf-8")
+    failed = skillbook(root, "build")
+    assert failed.returncode == 1 and "sample-skill.md:10:8: error[allowed]" in failed.stdout
+    assert "Traceback" not in failed.stdout + failed.stderr
+    assert tree_digest(root / "build" / "site") == before
+    # a problem only Sphinx sees: the build stops with file and line, build/ is unchanged
+    skill.write_text(good.replace("A short body.", "A short body.\n\n```{no-such-directive}\n```\n"),
+                     encoding="utf-8")
+    failed = skillbook(root, "build")
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert re.search(r"content/skills/test-module/sample-skill\.md:\d+:1: error\[sphinx", failed.stdout)
+    assert "no-such-directive" in failed.stdout
+    assert tree_digest(root / "build" / "site") == before
+    assert not [p for p in (root / "build").iterdir() if p.name.startswith((".staging", ".old"))]
+    # fixed again: the next build succeeds and reports nothing stale
+    skill.write_text(good.replace("A short body.", "A changed body."), encoding="utf-8")
+    fixed = skillbook(root, "build")
+    assert fixed.returncode == 0, fixed.stdout
+    assert "A changed body." in page(root / "build" / "site", "content/skills/test-module/sample-skill")
+
+
+def test_incremental_build_refreshes_pages_built_from_other_pages(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "project", SITE_FILES)
+    assert skillbook(root, "build", "--only", "site").returncode == 0
+    skill = root / "content/skills/test-module/sample-skill.md"
+    skill.write_text(skill.read_text(encoding="utf-8").replace("emotions: [anger]", "emotions: [anger, joy]"),
+                     encoding="utf-8")
+    assert skillbook(root, "build", "--only", "site").returncode == 0
+    finder = page(root / "build" / "site", "content/find-a-skill")
+    joy = finder[finder.index('id="emotion-joy"'):]
+    assert "sample-skill.html" in joy[:joy.index("</ul>")]
+
+
+def test_plain_jupyter_book_build_renders_the_same_pages(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "project", SITE_FILES)
+    jupyter_book = shutil.which("jupyter-book") or str(Path(sys.executable).parent / "jupyter-book")
+    result = subprocess.run([jupyter_book, "build", ".", "-W", "-n", "--keep-going"], cwd=root,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    html = (root / "_build/html/content/skills/test-module/cold-water.html").read_text(encoding="utf-8")
+    assert "skillbook-steps" in html and "skillbook-crisis-link" in html
+
+
+def test_shipped_handbook_builds(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns("build", "_build", ".git", ".*cache*", "__pycache__"))
+    result = skillbook(root, "build", "--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = root / "build" / "site"
+    assert (site / "index.html").is_file()
+    for docname in ("content/skills/interpersonal-effectiveness/dear-man", "content/homework/weekly-diary-card",
+                    "content/skills/mindfulness/index", "content/find-a-skill", "content/crisis"):
+        assert "skillbook-crisis-link" in page(site, docname), docname
+
+
+def test_serve_rebuilds_on_save_and_tells_the_browser(tmp_path: Path) -> None:
+    import urllib.request
+
+    root = write_project(tmp_path / "project")
+    process = subprocess.Popen([sys.executable, "-m", "skillbook", "serve", "--port", "0"], cwd=root,
+                               stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        url = ""
+        for line in process.stderr:  # type: ignore[union-attr]
+            if "serving the preview at " in line:
+                url = line.split("serving the preview at ")[1].split()[0]
+                break
+        assert url.startswith("http://127.0.0.1:")
+
+        def fetch(path: str) -> str:
+            with urllib.request.urlopen(url + path, timeout=10) as response:
+                return response.read().decode()
+
+        skill_page = "content/skills/test-module/sample-skill.html"
+        assert "skillbook-reload.js" in fetch(skill_page)
+        first_id = fetch("_skillbook/build-id")
+        skill = root / "content/skills/test-module/sample-skill.md"
+        skill.write_text(skill.read_text(encoding="utf-8").replace("A short body.", "Edited while serving."),
+                         encoding="utf-8")
+        import time
+
+        deadline = time.monotonic() + 120
+        while fetch("_skillbook/build-id") == first_id and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert "Edited while serving." in fetch(skill_page)
+        assert not (root / "build" / "site").exists()  # the preview never touches the published build
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_plain_jupyter_book_drops_raw_html_loudly(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "project", {"content/index.md": "# Home\n\n<script>alert(1)</script>\n"})
+    jupyter_book = shutil.which("jupyter-book") or str(Path(sys.executable).parent / "jupyter-book")
+    result = subprocess.run([jupyter_book, "build", "."], cwd=root, capture_output=True, text=True, timeout=600)
+    assert "raw html is not allowed in content and was removed" in result.stdout + result.stderr
+    assert "alert(1)" not in (root / "_build/html/content/index.html").read_text(encoding="utf-8")
