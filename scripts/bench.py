@@ -126,6 +126,10 @@ def bench(pages: int, workdir: Path) -> list[tuple[str, Timing, Timing | None]]:
     sb = [sys.executable, "-m", "skillbook", "build", "-q"]
     jb = [jupyter_book, "build", ".", "-q"]
     rows = [("validate", run([sys.executable, "-m", "skillbook", "validate"], ours), None)]
+    worksheets = run([sys.executable, "-m", "skillbook", "build", "-q", "--only", "worksheets"], ours)
+    count = len(list((ours / "content" / "homework").glob("*.md")))
+    rows.append((f"PDFs ({count})", worksheets, None))
+    shutil.rmtree(ours / "build")
     # alternate the two so that neither always runs on a warmer machine
     rows.append(("full build", run(sb, ours), run(jb, bare)))
     rows.append(("no-op build", run(sb, ours), run(jb, bare)))
@@ -147,6 +151,9 @@ def main() -> None:
         for pages in args.pages:
             for step, ours, theirs in bench(pages, workdir):
                 ratio = f"{ours.seconds / theirs.seconds:6.2f}" if theirs else "     -"
+                if step.startswith("PDFs"):
+                    count = int(step[6:-1])
+                    ratio = f"{ours.seconds / count * 1000:4.0f}ms"  # per worksheet, packets included
                 jb_time = f"{theirs.seconds:12.2f}s" if theirs else f"{'-':>13}"
                 jb_mb = f"{theirs.peak_mb:7.0f}" if theirs else f"{'-':>7}"
                 flag = "" if ours.ok and (theirs is None or theirs.ok) else "  (failed)"

@@ -18,6 +18,7 @@ from skillbook.issues import Issue
 from skillbook.project import Project
 from skillbook.site import copy_tree, render_site
 from skillbook.validate import validate
+from skillbook.worksheets import render_worksheets
 
 OUTPUTS = ("site", "worksheets", "bundle")
 Progress = Callable[[str], None]
@@ -51,15 +52,30 @@ def build(
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
+        pdfs: dict[str, str] = {}
+        if "worksheets" in only:
+            progress("rendering worksheets (WeasyPrint)")
+            sheets, issues = render_worksheets(
+                result.handbook, staging / "worksheets", cache_dir=cache / "worksheets",
+                language=project.config.language, site_title=project.config.title,
+                paper=project.config.paper_size, progress=progress,
+            )
+            if issues:
+                raise ContentError(tuple(issues))
+            pdfs = {key: f"worksheets/{path.name}" for key, path in sheets.files.items()}
+            report.notes.append(f"worksheets: {len(sheets.files)} PDFs ({sheets.rendered} rendered, "
+                                f"{sheets.reused} unchanged)")
         if "site" in only:
             progress("building the handbook site (Jupyter Book)")
             work = cache / "site" / "html"
             site, issues = render_site(project, result, work, cache_dir=cache / "site", status=sphinx_status,
-                                       live_reload=live_reload)
+                                       pdfs=pdfs, live_reload=live_reload)
             if site is None:
                 raise ContentError(tuple(issues))
             copy_tree(work, staging / "site")
             _drop_build_bookkeeping(staging / "site")
+            if pdfs:
+                shutil.copytree(staging / "worksheets", staging / "site" / "worksheets")
             report.notes.append(f"site: {site.pages} pages")
         progress("publishing into " + _shown(project, out))
         report.outputs = _swap(staging, out)

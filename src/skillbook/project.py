@@ -47,6 +47,7 @@ class ProjectConfig:
     language: str = "en"
     license: str = "CC-BY-4.0"
     bundle_name: str = "skillbook-handbook"
+    paper_size: str = "A4"
     root_page: str = "content/index"
     crisis_page: str = "content/crisis"
     finder_page: str = "content/find-a-skill"
@@ -136,6 +137,7 @@ def load_config(path: Path) -> ProjectConfig:
         language=reader.string("language", "en"),
         license=reader.string("license", "CC-BY-4.0"),
         bundle_name=reader.string("bundle_name", "skillbook-handbook"),
+        paper_size=reader.choice("paper_size", "A4", ("A4", "letter")),
         root_page=str(pages.get("root") or "content/index"),
         crisis_page=str(pages.get("crisis") or "content/crisis"),
         finder_page=str(pages.get("finder") or "content/find-a-skill"),
@@ -169,6 +171,12 @@ class _ConfigReader:
         value = self.section.get(key, default)
         if not isinstance(value, str) or not value.strip():
             self.fail(key, "must be a non-empty text value (quote numbers like \"1.0.0\")")
+        return str(value)
+
+    def choice(self, key: str, default: str, allowed: tuple[str, ...]) -> str:
+        value = self.section.get(key, default)
+        if value not in allowed:
+            self.fail(key, f"must be one of: {', '.join(allowed)}")
         return str(value)
 
     def boolean(self, key: str, default: bool) -> bool:

@@ -26,6 +26,7 @@ from skillbook.project import Project, load_project
 from skillbook.sphinxext import cards as sb
 from skillbook.sphinxext.jsonld import json_ld
 from skillbook.validate import ValidationResult, validate
+from skillbook.worksheets import packet_name
 
 HERE = Path(__file__).parent
 logger = logging.getLogger(__name__)
@@ -196,7 +197,8 @@ def _decorate(app: Sphinx, doctree: nodes.document) -> None:
             item, docname, module, data.vocabulary, data.project.config.finder_page,
             [d for d in (data.docname("homework", h) for h in item.worksheets) if d],
             [d for d in (data.docname("skill", s) for s in item.related) if d],
-            {data.docname("homework", k) or k: v for k, v in app.config.skillbook_pdfs.items()},
+            {doc: app.config.skillbook_pdfs[h] for h in item.worksheets
+             if h in app.config.skillbook_pdfs and (doc := data.docname("homework", h))},
         ))
     elif isinstance(item, Homework):
         module = data.by_id[("module", item.module)]
@@ -213,6 +215,10 @@ def _decorate(app: Sphinx, doctree: nodes.document) -> None:
         if homework:
             section += sb.heading("Worksheets and logs")
             section += sb.item_list(docname, homework)
+            packet = app.config.skillbook_pdfs.get(packet_name(item.id))
+            if packet:
+                link = sb.url_link(sb.relative_uri(docname, packet), f"all worksheets and logs of {item.title}")
+                section += sb.paragraph("Print them all at once: ", link, " (PDF).", classes=["skillbook-download"])
     for offset, node in enumerate(top):
         section.insert(position + offset, node)
     section += sb.review_footer(item)

@@ -6,17 +6,13 @@ target's current title when it writes the page (they never go stale in increment
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from docutils import nodes
 from sphinx import addnodes
 
 from skillbook.models import Field, Homework, Item, Module, Skill
-
-LEVEL_WORDS = {"foundation": "Foundation", "core": "Core", "advanced": "Advanced"}
-HOMEWORK_TYPES = {"worksheet": "Worksheet", "diary-card": "Diary card", "practice-log": "Practice log"}
-FREQUENCY_WORDS = {"once": "Once", "daily": "Every day", "weekly": "Once a week", "as-needed": "Whenever it helps"}
+from skillbook.wording import FREQUENCY_WORDS, HOMEWORK_TYPES, LEVEL_WORDS, describe_field, long_date
 
 
 class skillbook_heading(nodes.Element):
@@ -86,10 +82,6 @@ def bullet_list(items: Iterable[nodes.Node | Sequence[nodes.Node | str] | str],
             list_item += paragraph(*item)
         listing += list_item
     return listing
-
-
-def long_date(day: dt.date) -> str:
-    return f"{day.day} {day.strftime('%B')} {day.year}"
 
 
 def summary(item: Item) -> nodes.paragraph:
@@ -193,25 +185,6 @@ def _field_preview(field: Field) -> list[nodes.Node | str]:
     if field.required:
         parts.append(" (required)")
     return parts
-
-
-def describe_field(field: Field) -> str:
-    if field.type == "rating":
-        text = f"a rating from {field.min:g} to {field.max:g}"
-        if field.anchors:
-            text += " (" + ", ".join(f"{point} = {word}" for point, word in field.anchors) + ")"
-        return text
-    if field.type in ("checklist", "choice"):
-        verb = "tick any of" if field.type == "checklist" else "choose one of"
-        return f"{verb}: " + "; ".join(o.label for o in field.options)
-    if field.type == "grid":
-        days = f"{field.columns[0]} to {field.columns[-1]}" if len(field.columns) > 1 else field.columns[0]
-        rows = "; ".join(f"{r.label} ({describe_field(r)})" for r in field.rows)
-        return f"a table for each of {days}: {rows}"
-    if field.type == "number" and field.min is not None and field.max is not None:
-        return f"a number from {field.min:g} to {field.max:g}"
-    return {"text": "a short answer", "long_text": "a few sentences", "number": "a number",
-            "yes_no": "yes or no", "date": "a date", "time": "a time"}.get(field.type, field.type)
 
 
 def item_list(refdoc: str, items: Sequence[Item], extra: dict[str, str] | None = None) -> nodes.Element:

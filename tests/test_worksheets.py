@@ -1,0 +1,249 @@
+"""Worksheets rendered for real with WeasyPrint: fillable fields, landscape diary cards, packets, caching."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import HOMEWORK, REPO, MakeProject, write_project
+from skillbook.project import load_project
+from skillbook.validate import validate
+from skillbook.worksheets import HANDBOOK_PACKET, packet_name, render_worksheets
+
+pytestmark = pytest.mark.slow
+
+DIARY_CARD = HOMEWORK.replace("id: sample-worksheet", "id: sample-diary").replace(
+    "title: Sample worksheet", "title: Sample diary card").replace("type: worksheet", "type: diary-card").replace(
+    """fields:
+  - id: what
+    label: What happened?
+    type: long_text
+    required: true
+""", """fields:
+  - {id: week, label: Week starting, type: date, required: true}
+  - id: urges
+    label: Urges
+    type: grid
+    required: true
+    columns: [Mon, Tue, Wed, Thu, Fri, Sat, Sun]
+    rows:
+      - {id: harm, label: Urge to hurt myself, type: rating, min: 0, max: 5}
+      - {id: use, label: Urge to use, type: rating, min: 0, max: 5}
+  - id: actions
+    label: Actions
+    type: grid
+    required: true
+    columns: [Mon, Tue, Wed, Thu, Fri, Sat, Sun]
+    rows:
+      - {id: harmed, label: I hurt myself, type: yes_no}
+      - {id: note, label: A word about the day, type: text}
+  - {id: notes, label: Notes for my next session, type: long_text, required: false}
+""")
+EVERY_TYPE = HOMEWORK.replace("id: sample-worksheet", "id: every-type").replace(
+    "title: Sample worksheet", "title: Every type worksheet").replace(
+    """fields:
+  - id: what
+    label: What happened?
+    type: long_text
+    required: true
+""", """fields:
+  - {id: short, label: Short answer, type: text, required: true}
+  - {id: long, label: Long answer, type: long_text, required: false}
+  - {id: count, label: How many times, type: number, min: 0, max: 20, required: false}
+  - {id: feeling, label: How strong, type: rating, min: 0, max: 5, anchors: {0: Calm, 5: Extreme}, required: true}
+  - {id: used, label: Skills I used, type: checklist, options: [{label: Sample, skill: sample-skill}, Other],
+     required: false}
+  - {id: pick, label: Pick one, type: choice, options: [Yes please, No thanks, Maybe], required: false}
+  - {id: done, label: Did I practise, type: yes_no, required: true}
+  - {id: day, label: Which day, type: date, required: false}
+  - {id: hour, label: What time, type: time, required: false}
+""")
+
+
+def many_fields(count: int) -> str:
+    lines = [f"  - {{id: question-{n}, label: Question number {n} about my week, type: long_text, required: false}}"
+             for n in range(1, count + 1)]
+    return HOMEWORK.replace("id: sample-worksheet", "id: long-form").replace(
+        "title: Sample worksheet", "title: Long form").replace(
+        "  - id: what\n    label: What happened?\n    type: long_text\n    required: true\n", "\n".join(lines) + "\n")
+
+
+def render(root: Path, out: Path, cache: Path) -> tuple[dict[str, Path], int, int]:
+    project = load_project(root)
+    result = validate(project)
+    assert result.ok, result.issues
+    output, issues = render_worksheets(result.handbook, out, cache_dir=cache, language="en", site_title="Tests")
+    assert issues == []
+    return output.files, output.rendered, output.reused
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Path]]:
+    root = write_project(tmp_path_factory.mktemp("ws") / "project", {
+        "content/homework/sample-diary.md": DIARY_CARD.replace("status: published", "status: draft"),
+        "content/homework/every-type.md": EVERY_TYPE.replace("status: published", "status: draft"),
+    })
+    for name in ("sample-diary", "every-type"):  # published, listed in the toc
+        path = root / "content" / "homework" / f"{name}.md"
+        path.write_text(path.read_text().replace("status: draft", "status: published"))
+    toc = root / "_toc.yml"
+    toc.write_text(toc.read_text() + "      - file: content/homework/sample-diary\n"
+                   "      - file: content/homework/every-type\n")
+    files, _, _ = render(root, root / "out", root / "cache")
+    return root, files
+
+
+def test_every_published_homework_has_a_pdf_with_fields_covering_its_declaration(
+        rendered: tuple[Path, dict[str, Path]]) -> None:
+    root, files = rendered
+    handbook = validate(load_project(root)).handbook
+    for homework in handbook.homework:
+        pdf = files[homework.id]
+        names = set(PdfReader(pdf).get_fields() or {})
+        for field in homework.fields:
+            assert any(n == f"{homework.id}:{field.id}" or n.startswith(f"{homework.id}:{field.id}:")
+                       for n in names), (homework.id, field.id, sorted(names))
+
+
+def test_form_controls_by_type(rendered: tuple[Path, dict[str, Path]]) -> None:
+    _, files = rendered
+    fields = PdfReader(files["every-type"]).get_fields() or {}
+    kinds = {name.split(":", 2)[1]: field.get("/FT") for name, field in fields.items()}
+    assert kinds["short"] == kinds["long"] == kinds["count"] == kinds["day"] == kinds["hour"] == "/Tx"
+    assert kinds["feeling"] == kinds["pick"] == kinds["done"] == kinds["used"] == "/Btn"
+    assert fields["every-type:long"].get("/Ff", 0) & (1 << 12)  # multi-line
+    feeling = fields["every-type:feeling"]
+    assert feeling.get("/_States_") and len([s for s in feeling["/_States_"] if s != "/Off"]) == 6  # 0..5
+    assert {"every-type:used:sample-skill", "every-type:used:2"} <= set(fields)
+
+
+def test_text_metadata_language_and_tags(rendered: tuple[Path, dict[str, Path]]) -> None:
+    _, files = rendered
+    reader = PdfReader(files["every-type"])
+    text = "".join(page.extract_text() for page in reader.pages)
+    for words in ("Every type worksheet", "Short answer", "How strong", "Calm", "Extreme", "Skills I used",
+                  "Which day", "How to use this worksheet"):
+        assert words in text, words
+    meta = reader.metadata
+    assert meta is not None
+    assert meta.title == "Every type worksheet" and meta.author == "Test Author"
+    assert meta.subject == "A worksheet used by the tests."
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
+    fonts = {str(f["/BaseFont"]) for page in reader.pages
+             for f in (page["/Resources"].get("/Font") or {}).values()}
+    assert any("DejaVu" in font for font in fonts), fonts
+
+
+def test_diary_card_is_one_landscape_page(rendered: tuple[Path, dict[str, Path]]) -> None:
+    _, files = rendered
+    reader = PdfReader(files["sample-diary"])
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert box.width > box.height
+    names = set(reader.get_fields() or {})
+    for row in ("harm", "use"):
+        for day in ("mon", "sun"):
+            assert f"sample-diary:urges:{row}:{day}" in names
+
+
+def test_packets_per_module_and_for_the_handbook(rendered: tuple[Path, dict[str, Path]]) -> None:
+    _, files = rendered
+    singles = sum(len(PdfReader(files[k]).pages) for k in ("sample-worksheet", "sample-diary", "every-type"))
+    for packet in (packet_name("test-module"), HANDBOOK_PACKET):
+        reader = PdfReader(files[packet])
+        assert len(reader.pages) == singles
+        assert any(p.mediabox.width > p.mediabox.height for p in reader.pages)  # the diary card stays landscape
+        names = set(reader.get_fields() or {})
+        assert "sample-worksheet:what" in names and "every-type:short" in names
+
+
+def test_two_renders_are_byte_identical_and_unchanged_ones_are_reused(
+        rendered: tuple[Path, dict[str, Path]], tmp_path: Path) -> None:
+    root, files = rendered
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("out", "cache"))
+    again, rendered_count, _ = render(copy, copy / "out", copy / "cache")
+    assert rendered_count == 3
+    for key, path in files.items():
+        assert hashlib.sha256(path.read_bytes()).digest() == hashlib.sha256(again[key].read_bytes()).digest(), key
+    _, rendered_count, reused = render(copy, copy / "out2", copy / "cache")
+    assert (rendered_count, reused) == (0, 3)
+    sample = copy / "content" / "homework" / "sample-worksheet.md"
+    sample.write_text(sample.read_text().replace("Fill it in.", "Fill it in today."))
+    _, rendered_count, reused = render(copy, copy / "out3", copy / "cache")
+    assert (rendered_count, reused) == (1, 2)
+
+
+def test_a_forty_field_worksheet_spreads_over_several_legible_pages(make_project: MakeProject) -> None:
+    root = make_project({"content/homework/long-form.md": many_fields(40).replace("status: published",
+                                                                                  "status: draft")})
+    path = root / "content" / "homework" / "long-form.md"
+    path.write_text(path.read_text().replace("status: draft", "status: published"))
+    (root / "_toc.yml").write_text((root / "_toc.yml").read_text() + "      - file: content/homework/long-form\n")
+    files, _, _ = render(root, root / "out", root / "cache")
+    reader = PdfReader(files["long-form"])
+    assert len(reader.pages) >= 5
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert all(f"Question number {n} about my week" in text for n in range(1, 41))
+    assert len(PdfReader(files["long-form"]).get_fields() or {}) == 40
+    assert re.search(r"page 1 of \d+", text)
+
+
+def test_rendering_failure_names_the_worksheet(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    import weasyprint
+
+    from skillbook.cli import main
+
+    def broken(self: object, **options: object) -> None:
+        raise RuntimeError("simulated renderer crash")
+
+    monkeypatch.setattr(weasyprint.HTML, "render", broken)
+    root = make_project()
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--project", str(root), "build", "--only", "worksheets"])
+    out, err = capsys.readouterr()
+    assert exit_info.value.code == 1
+    assert "content/homework/sample-worksheet.md:1:1: error[worksheet-render]" in out
+    assert "simulated renderer crash" in out and "Traceback" not in out + err
+    assert not (root / "build" / "worksheets").exists()
+
+
+def test_site_links_and_serves_the_pdfs(make_project: MakeProject, capsys: pytest.CaptureFixture[str]) -> None:
+    from skillbook.cli import main
+
+    root = make_project()
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--project", str(root), "build", "-q"])
+    assert exit_info.value.code in (0, None), capsys.readouterr()
+    site = root / "build" / "site"
+    skill = (site / "content/skills/test-module/sample-skill.html").read_text()
+    homework = (site / "content/homework/sample-worksheet.html").read_text()
+    module = (site / "content/skills/test-module/index.html").read_text()
+    assert 'href="../../../worksheets/sample-worksheet.pdf"' in skill
+    assert 'href="../../worksheets/sample-worksheet.pdf"' in homework
+    assert 'href="../../../worksheets/test-module-packet.pdf"' in module
+    assert (site / "worksheets" / "sample-worksheet.pdf").read_bytes()[:5] == b"%PDF-"
+    assert (root / "build" / "worksheets" / "sample-worksheet.pdf").read_bytes() == \
+        (site / "worksheets" / "sample-worksheet.pdf").read_bytes()
+
+
+def test_shipped_worksheets(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns("build", "_build", ".git", ".*cache*", "__pycache__"))
+    files, rendered_count, _ = render(root, root / "out", root / "cache")
+    handbook = validate(load_project(root)).handbook
+    published = [h for h in handbook.homework if h.is_published]
+    assert rendered_count == len(published) >= 14
+    diary = PdfReader(files["weekly-diary-card"])
+    assert len(diary.pages) == 1 and diary.pages[0].mediabox.width > diary.pages[0].mediabox.height
+    for homework in published:
+        text = PdfReader(files[homework.id]).pages[0].extract_text()
+        assert homework.title in text, homework.id
