@@ -18,7 +18,7 @@ from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
 from skillbook.discover import Kind
-from skillbook.document import Document
+from skillbook.document import Document, LineMap
 from skillbook.issues import Issue
 
 MYST_EXTENSIONS = frozenset({"colon_fence", "deflist", "fieldlist", "substitution", "tasklist"})
@@ -185,7 +185,7 @@ def _included(path: str, line: int, context: _Context) -> None:
     rel = context.document.source.rel.rsplit("/", 1)[0] + "/" + path if not path.startswith("/") else path[1:]
     root = context.content_dir.parent.resolve()
     rel = resolved.relative_to(root).as_posix() if root in resolved.parents else rel
-    included = Document(Source(resolved, rel, Kind.PAGE), None, text, lambda n: n)
+    included = Document(Source(resolved, rel, Kind.PAGE), None, text, LineMap())
     inner = _Context(included, context.content_dir, context.issues, context.visited)
     _walk(_parser().parse(text), 0, inner)
 

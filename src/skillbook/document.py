@@ -22,12 +22,25 @@ _FENCE = "---"
 _CLOSERS = ("---", "...")
 
 
+@dataclass(frozen=True)
+class LineMap:
+    """A 1-based line of a body -> the line in its file: an offset, or a table (notebooks)."""
+
+    offset: int = 0
+    lines: tuple[int, ...] = ()
+
+    def __call__(self, line: int) -> int:
+        if not self.lines:
+            return line + self.offset
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else self.lines[-1]
+
+
 @dataclass
 class Document:
     source: Source
     meta: LoadedYaml | None  # None: the file has no front matter
     body: str
-    body_line: Callable[[int], int]  # a 1-based line of `body` -> the line in the file
+    body_line: LineMap  # a 1-based line of `body` -> the line in the file
     front_matter_line: int = 1  # where the front matter block starts, for "missing field" messages
 
     @property
@@ -72,7 +85,7 @@ def _read_markdown(source: Source, text: str) -> tuple[Document | None, list[Iss
                                 f"a {source.kind.value} needs YAML front matter at the top",
                                 "start the file with a line `---`, the fields, and another `---` "
                                 "(`skillbook new` writes a template)"))
-        return Document(source, None, text, lambda n: n), issues
+        return Document(source, None, text, LineMap()), issues
     close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in _CLOSERS), None)
     if close is None:
         return None, [Issue(source.rel, 1, 1, "front-matter-unclosed",
@@ -81,7 +94,7 @@ def _read_markdown(source: Source, text: str) -> tuple[Document | None, list[Iss
     meta = load_yaml("\n".join(lines[1:close]) + "\n", first_line=2)
     body = "\n".join(lines[close + 1:])
     offset = close + 1
-    document = Document(source, meta, body, lambda n: n + offset, front_matter_line=1)
+    document = Document(source, meta, body, LineMap(offset), front_matter_line=1)
     return document, _meta_issues(source, meta, 2 if close > 1 else 1)
 
 
@@ -139,10 +152,8 @@ def _read_notebook(source: Source, text: str) -> tuple[Document | None, list[Iss
     elif meta is not None:
         issues.extend(_meta_issues(source, meta, front_matter_line))
 
-    def body_line(n: int) -> int:
-        return body_map[n - 1] if 0 < n <= len(body_map) else (body_map[-1] if body_map else 1)
-
-    return Document(source, meta, "\n".join(body_parts), body_line, front_matter_line), issues
+    line_map = LineMap(lines=tuple(body_map or [1]))
+    return Document(source, meta, "\n".join(body_parts), line_map, front_matter_line), issues
 
 
 def _line_map(lines: list[int], fallback: int) -> Callable[[int], int]:

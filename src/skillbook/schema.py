@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cerberus import TypeDefinition, Validator, errors
+from cerberus.schema import DefinitionSchema
 
 from skillbook.discover import Kind
 from skillbook.errors import ConfigError
@@ -190,6 +191,17 @@ class ContentValidator(Validator):  # type: ignore[misc]
                                                ("anchors", point)))
 
 
+class _CheckedSchema(DefinitionSchema):  # type: ignore[misc]
+    """A schema Cerberus already checked when the validator was built.
+
+    Cerberus re-checks the whole schema on every copy and every item it sets while normalizing a
+    document, hashing it each time; that was most of the cost of validating a large handbook.
+    """
+
+    def validate(self, schema: Any = None) -> None:
+        pass
+
+
 @dataclass(frozen=True)
 class SchemaSet:
     """The validators for every kind, built once, plus what the other checks need from schemas/."""
@@ -212,9 +224,11 @@ def load_schemas(schemas_dir: Path, *, today: dt.date | None = None) -> SchemaSe
         data = _read_schema_file(schemas_dir / f"{kind.value}.yml")
         fields = {**common, **(data.get("fields") or {})}
         try:
-            validators[kind] = ContentValidator(fields, vocabulary=vocabulary_sets, today=today)
+            validator = ContentValidator(fields, vocabulary=vocabulary_sets, today=today)
         except Exception as exc:  # Cerberus raises SchemaError and others for a malformed schema
             raise ConfigError(f"schemas/{kind.value}.yml: invalid schema: {exc}") from None
+        validator._schema = _CheckedSchema(validator, validator.schema.schema)
+        validators[kind] = validator
         field_meta[kind] = fields
         sections[kind] = tuple((data.get("body") or {}).get("required_sections") or ())
     return SchemaSet(validators, field_meta, sections, vocabulary)

@@ -37,14 +37,13 @@ def generate_toc(project: Project, handbook: Handbook) -> str:
         chapters = []
         for module in modules:
             chapter: dict[str, Any] = {"file": module.docname}
-            skills = handbook.skills_of(module.id)
-            if skills:
-                chapter["sections"] = [{"file": s.docname} for s in skills]
+            # a module's worksheets sit with its skills, so the collapsed navigation of a page stays
+            # the size of one module however large the handbook grows
+            pages = [*handbook.skills_of(module.id), *handbook.homework_of(module.id)]
+            if pages:
+                chapter["sections"] = [{"file": p.docname} for p in pages]
             chapters.append(chapter)
-        parts.append({"caption": "Skills", "chapters": chapters})
-    homework = [h for m in modules for h in handbook.homework_of(m.id)]
-    if homework:
-        parts.append({"caption": "Worksheets and logs", "chapters": [{"file": h.docname} for h in homework]})
+        parts.append({"caption": "Modules", "chapters": chapters})
     if config.pages_end:
         parts.append({"caption": "Reference", "chapters": [{"file": p} for p in config.pages_end]})
     toc: dict[str, Any] = {"format": "jb-book", "root": config.root_page}

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from skillbook.body import check_body
 from skillbook.crossref import Entry, check_cross_references
@@ -12,7 +17,7 @@ from skillbook.document import Document, read_document
 from skillbook.issues import Issue, Severity
 from skillbook.models import Handbook, Homework, Module, Skill, build_item
 from skillbook.project import CONFIG_FILE, Project
-from skillbook.schema import check_front_matter, load_schemas
+from skillbook.schema import SchemaSet, check_front_matter, load_schemas
 from skillbook.toc import check_toc
 
 
@@ -43,40 +48,27 @@ def validate(project: Project, *, strict: bool = False, today: dt.date | None = 
     entries: list[Entry] = []
     broken: set[str] = set()
     unverified: set[tuple[Kind, str]] = set()
-    for source in sources:
-        document, read_issues = read_document(source)
-        issues.extend(read_issues)
-        if document is None:
-            broken.add(source.docname)
-            unverified.add(_identity(source))
-            continue
-        documents.append(document)
-        issues.extend(check_body(document, project.content_dir, schemas.required_sections.get(source.kind, ())))
-        if source.kind is Kind.PAGE:
-            continue
-        if document.meta is None or document.meta.problems or not isinstance(document.meta.data, dict):
-            broken.add(source.docname)
-            unverified.add(_identity(source))
-            continue
-        data, schema_issues = check_front_matter(schemas, source.kind, source.rel, document.meta)
-        issues.extend(schema_issues)
-        if schema_issues:
-            broken.add(source.docname)
-            unverified.add(_identity(source))
-        else:
-            entries.append(Entry(source.kind, data, document))
+    for checked in _check_files(sources, schemas, project.content_dir):
+        issues.extend(checked.issues)
+        if checked.document is not None:
+            documents.append(checked.document)
+        if checked.data is not None and checked.document is not None:
+            entries.append(Entry(checked.source.kind, checked.data, checked.document))
+        elif checked.source.kind is not Kind.PAGE:
+            broken.add(checked.source.docname)
+            unverified.add(_identity(checked.source))
     issues.extend(check_cross_references(entries, today=today, require_review=project.config.require_review,
                                          unverified=unverified))
     handbook = _handbook(entries)
     items = [*handbook.modules, *handbook.skills, *handbook.homework]
+    pages = {d.source.docname for d in documents if d.source.kind is Kind.PAGE}
     issues.extend(check_toc(
         project,
         published={i.docname for i in items if i.is_published},
         unpublished={i.docname for i in items if not i.is_published},
-        pages={d.source.docname for d in documents if d.source.kind is Kind.PAGE},
+        pages=pages,
         unknown=broken,
     ))
-    pages = {d.source.docname for d in documents if d.source.kind is Kind.PAGE}
     if project.config.crisis_page not in pages:
         issues.append(Issue(CONFIG_FILE, 1, 1, "crisis-page-missing",
                             f"the crisis help page `{project.config.crisis_page}` does not exist",
@@ -86,6 +78,53 @@ def validate(project: Project, *, strict: bool = False, today: dt.date | None = 
         issues = [i.escalated() if i.severity is Severity.WARNING else i for i in issues]
     ordered = sorted(dict.fromkeys(issues), key=lambda i: (i.path, i.line, i.column))
     return ValidationResult(handbook, tuple(documents), tuple(ordered))
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """What one file contributes: its document, its own problems, and its data if the schema passed."""
+
+    source: Source
+    document: Document | None
+    issues: list[Issue]
+    data: dict[str, Any] | None
+
+
+# Set before the worker processes fork, so the schemas are inherited instead of pickled.
+_shared: tuple[SchemaSet, Path] | None = None
+_PARALLEL_FROM = 200  # below this many files a second process costs more than it saves
+
+
+def _check_files(sources: list[Source], schemas: SchemaSet, content_dir: Path) -> list[_Checked]:
+    """Check every file on its own; on several cores, large projects are checked in parallel."""
+    global _shared
+    workers = min(os.cpu_count() or 1, 4)
+    if len(sources) < _PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_check_file(source, schemas, content_dir) for source in sources]
+    _shared = (schemas, content_dir)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_check_shared, sources, chunksize=max(1, len(sources) // (workers * 4))))
+    finally:
+        _shared = None
+
+
+def _check_shared(source: Source) -> _Checked:
+    assert _shared is not None
+    return _check_file(source, *_shared)
+
+
+def _check_file(source: Source, schemas: SchemaSet, content_dir: Path) -> _Checked:
+    document, issues = read_document(source)
+    if document is None:
+        return _Checked(source, None, issues, None)
+    issues.extend(check_body(document, content_dir, schemas.required_sections.get(source.kind, ())))
+    meta = document.meta
+    if source.kind is Kind.PAGE or meta is None or meta.problems or not isinstance(meta.data, dict):
+        return _Checked(source, document, issues, None)
+    data, schema_issues = check_front_matter(schemas, source.kind, source.rel, meta)
+    issues.extend(schema_issues)
+    return _Checked(source, document, issues, None if schema_issues else data)
 
 
 def _identity(source: Source) -> tuple[Kind, str]:

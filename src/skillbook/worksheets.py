@@ -9,6 +9,7 @@ the cache instead of being rendered again.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,6 +44,16 @@ class _Job:
 
 def packet_name(module_id: str) -> str:
     return f"{module_id}-packet"
+
+
+def planned_files(handbook: Handbook) -> dict[str, str]:
+    """The PDFs a render will produce (key -> file name), known before rendering starts."""
+    modules = handbook.published_modules()
+    files = {h.id: f"{h.id}.pdf" for m in modules for h in handbook.homework_of(m.id)}
+    files.update({packet_name(m.id): f"{packet_name(m.id)}.pdf" for m in modules if handbook.homework_of(m.id)})
+    if files:
+        files[HANDBOOK_PACKET] = f"{HANDBOOK_PACKET}.pdf"
+    return files
 
 
 def render_worksheets(
@@ -153,9 +164,9 @@ def _prune(cache_dir: Path, keep: set[str]) -> None:
 
 
 def _digest(*parts: str) -> str:
-    from weasyprint import __version__ as weasyprint_version
-
-    return hashlib.sha256("\x00".join([__version__, weasyprint_version, *parts]).encode()).hexdigest()
+    # the installed version, without importing WeasyPrint (slow) when everything is cached
+    renderer = importlib.metadata.version("weasyprint")
+    return hashlib.sha256("\x00".join([__version__, renderer, *parts]).encode()).hexdigest()
 
 
 def _job(homework: Homework, markup: str, css: str) -> _Job:

@@ -70,6 +70,9 @@ def _configure(app: Sphinx, config: Config) -> None:
         app.add_js_file("skillbook-reload.js")
     # no build timestamps in pages: two builds of the same content are byte-identical
     config.html_last_updated_fmt = None
+    # Only the current module's pages are listed in the sidebar: the full tree in every page grows
+    # with the square of the page count (a 1,000-page handbook would write a million links).
+    config.html_theme_options = {"collapse_navbar": True, **(config.html_theme_options or {})}
 
 
 def _load(app: Sphinx) -> None:
