@@ -24,7 +24,8 @@ from skillbook.richtext import to_html
 from skillbook.wording import FREQUENCY_WORDS, HOMEWORK_TYPES, describe_field, long_date
 
 HANDBOOK_PACKET = "handbook-packet"
-STYLESHEET = Path(__file__).parent / "worksheet.css"
+ASSETS = Path(__file__).parent  # the stylesheet and fonts/ (relative URLs in the CSS resolve here)
+STYLESHEET = ASSETS / "worksheet.css"
 
 
 @dataclass
@@ -96,13 +97,13 @@ def render_worksheets(
         from weasyprint.text.fonts import FontConfiguration
 
         fonts = FontConfiguration()
-        stylesheet = CSS(string=css, font_config=fonts)
+        stylesheet = CSS(string=css, font_config=fonts, base_url=str(ASSETS))
         for job in jobs:
             if job.key not in needed:
                 continue
             progress(f"rendering worksheet {job.key}")
             try:
-                documents[job.key] = HTML(string=job.html).render(stylesheets=[stylesheet], font_config=fonts,
+                documents[job.key] = HTML(string=job.html, base_url=str(ASSETS)).render(stylesheets=[stylesheet], font_config=fonts,
                                                                   pdf_forms=True, pdf_tags=True)
             except Exception as exc:  # WeasyPrint raises many unrelated types
                 issues.append(Issue(job.source, 1, 1, "worksheet-render",
