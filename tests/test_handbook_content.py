@@ -10,7 +10,7 @@ import pytest
 from conftest import REPO
 from skillbook.models import Handbook, Homework
 from skillbook.project import load_project
-from skillbook.richtext import to_text
+from skillbook.richtext import render_body
 from skillbook.validate import validate
 
 CORE_MODULES = ("mindfulness", "distress-tolerance", "emotion-regulation", "interpersonal-effectiveness")
@@ -42,7 +42,7 @@ def test_most_skills_link_a_worksheet_or_log(handbook: Handbook) -> None:
 
 def test_skill_bodies_are_300_to_700_words_in_plain_language(handbook: Handbook) -> None:
     for skill in (s for s in handbook.skills if s.is_published):
-        text = to_text(skill.body)
+        text = render_body(skill.body, source_path=skill.source_path).text
         words = re.findall(r"[A-Za-z’']+", text)
         assert 300 <= len(words) <= 700, (skill.id, len(words))
         assert reading_grade(text) <= 9.0, (skill.id, reading_grade(text))

@@ -150,12 +150,19 @@ def test_json_ld_describes_each_item(site: Path) -> None:
     assert '"@type": "LearningResource"' in homework
 
 
-def test_drafts_and_retired_items_appear_in_no_output(site: Path) -> None:
-    for path in site.rglob("*"):
-        if path.is_file():
-            data = path.read_bytes()
-            for marker in (b"Zebraquokka", b"secret-draft", b"Platypuslemur", b"old-log"):
+def test_drafts_appear_in_no_output_and_retired_items_only_in_the_app_bundle(site: Path) -> None:
+    for path in site.parent.rglob("*"):
+        if not path.is_file() or ".cache" in path.parts:
+            continue
+        data = path.read_bytes()
+        for marker in (b"Zebraquokka", b"secret-draft"):
+            assert marker not in data, (marker, path)
+        if "bundle" not in path.relative_to(site.parent).parts:
+            for marker in (b"Platypuslemur", b"old-log"):
                 assert marker not in data, (marker, path)
+    # the bundle keeps a retired item, marked so that apps can remove it
+    retired = json.loads((site / "bundle" / "homework" / "old-log.json").read_text(encoding="utf-8"))
+    assert retired["status"] == "retired"
 
 
 def test_no_build_timestamps_and_identical_builds_in_two_folders(site: Path, tmp_path: Path) -> None:

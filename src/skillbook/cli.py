@@ -161,6 +161,42 @@ def new_command(ctx: click.Context, kind: str, item_id: str, module: str) -> Non
     click.echo(f"created {project.relative(path)} (status: draft; publish it once written and reviewed)")
 
 
+@cli.group("bundle")
+def bundle_group() -> None:
+    """Work with app bundles (build/bundle/, also at <site>/bundle/)."""
+
+
+@bundle_group.command("diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="How to print the changes.")
+@click.option("--fail-on", type=click.Choice(["major", "minor", "patch"]), default=None,
+              help="Also exit 1 when the changes need at least this level.")
+@click.pass_context
+def bundle_diff_command(ctx: click.Context, old: Path, new: Path, fmt: str, fail_on: str | None) -> None:
+    """What changed from bundle OLD to NEW (folders or datapackage.json files), and whether NEW's
+    version bump is big enough. Exit 0 fine, 1 bump too small (or --fail-on reached), 2 unreadable input."""
+    import json
+
+    from skillbook.bundle import BundleError, Level, diff_bundles, load
+
+    bundles = []
+    for label, path in (("OLD", old), ("NEW", new)):
+        try:
+            bundles.append(load(path))
+        except BundleError as exc:
+            click.echo(f"skillbook: error: {label} bundle {path}: {exc}", err=True)
+            ctx.exit(2)
+    result = diff_bundles(bundles[0], bundles[1])
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False, sort_keys=True))
+    else:
+        click.echo(result.to_text(), nl=False)
+    failed = not result.sufficient or (fail_on is not None and result.required >= Level.parse(fail_on))
+    ctx.exit(1 if failed else 0)
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     try:
         code = cli.main(args=argv, prog_name="skillbook", standalone_mode=False)

@@ -6,8 +6,10 @@ environment, the worksheet and bundle manifests) lives in `build/.cache/`.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
+import pickle
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -15,8 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from skillbook import __version__
+from skillbook.bundle import source_date, write_bundle
 from skillbook.errors import ContentError
 from skillbook.issues import Issue
+from skillbook.models import Handbook
 from skillbook.project import Project
 from skillbook.site import copy_tree, render_site
 from skillbook.validate import validate
@@ -46,7 +51,7 @@ def build(
     out = output_dir or project.build_dir
     cache = out / ".cache"
     progress("validating content")
-    result = validate(project, strict=strict)
+    result = validate(project, strict=strict, cache_dir=cache / "validation")
     if not result.ok:
         raise ContentError(result.issues)
     report = BuildReport(warnings=list(result.warnings))
@@ -76,6 +81,13 @@ def build(
                 copy_tree(site.html_dir, staging / "site")
                 _drop_build_bookkeeping(staging / "site")
                 report.notes.append(f"site: {site.pages} pages")
+            if "bundle" in only:
+                progress("writing the app bundle")
+                files = _write_bundle(project, result.handbook, staging / "bundle", cache / "bundle")
+                report.notes.append(f"bundle: {files} files")
+                if "site" in only:
+                    # a stable address apps can fetch: <site>/bundle/datapackage.json
+                    shutil.copytree(staging / "bundle", staging / "site" / "bundle")
             if sheets is not None:
                 output, issues = sheets.result()
                 if issues:
@@ -89,6 +101,22 @@ def build(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report
+
+
+def _write_bundle(project: Project, handbook: Handbook, target: Path, cache: Path) -> int:
+    """Write the bundle, or copy it from the cache when nothing it is made from changed."""
+    created = source_date(handbook)
+    digest = hashlib.sha256(pickle.dumps((__version__, handbook, project.config, created.isoformat())))
+    for schema in sorted((project.schemas_dir / "bundle").glob("*.json")):
+        digest.update(schema.read_bytes())
+    cached = cache / digest.hexdigest()
+    if not cached.is_dir():
+        shutil.rmtree(cache, ignore_errors=True)  # one bundle is kept: the latest
+        partial = cache / "partial"
+        write_bundle(project, handbook, partial, created=created)
+        partial.rename(cached)
+    shutil.copytree(cached, target)
+    return sum(1 for path in target.rglob("*") if path.is_file())
 
 
 def _drop_build_bookkeeping(site: Path) -> None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import multiprocessing
 import os
+import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from skillbook import __version__
 from skillbook.body import check_body
 from skillbook.crossref import Entry, check_cross_references
 from skillbook.discover import Kind, Source, discover
@@ -40,7 +43,10 @@ class ValidationResult:
         return not self.errors
 
 
-def validate(project: Project, *, strict: bool = False, today: dt.date | None = None) -> ValidationResult:
+def validate(project: Project, *, strict: bool = False, today: dt.date | None = None,
+             cache_dir: Path | None = None) -> ValidationResult:
+    """Every problem of the project. With `cache_dir`, files unchanged since the last run (same
+    size and modification time, same schemas, same set of files) are not checked again."""
     today = today or dt.date.today()
     schemas = load_schemas(project.schemas_dir, today=today)
     sources, issues = discover(project)
@@ -48,7 +54,12 @@ def validate(project: Project, *, strict: bool = False, today: dt.date | None = 
     entries: list[Entry] = []
     broken: set[str] = set()
     unverified: set[tuple[Kind, str]] = set()
-    for checked in _check_files(sources, schemas, project.content_dir):
+    cache = _FileCache.load(cache_dir, project, sources, today) if cache_dir else None
+    known = cache.known(sources) if cache else {}
+    fresh = _check_files([s for s in sources if s.rel not in known], schemas, project.content_dir)
+    if cache:
+        cache.save(fresh)
+    for checked in sorted([*known.values(), *fresh], key=lambda c: c.source.rel):
         issues.extend(checked.issues)
         if checked.document is not None:
             documents.append(checked.document)
@@ -107,6 +118,55 @@ def _check_files(sources: list[Source], schemas: SchemaSet, content_dir: Path) -
             return list(pool.map(_check_shared, sources, chunksize=max(1, len(sources) // (workers * 4))))
     finally:
         _shared = None
+
+
+class _FileCache:
+    """Per-file results of earlier runs, valid while the schemas, the date and the file list stay the same."""
+
+    def __init__(self, path: Path, key: str, entries: dict[str, tuple[tuple[int, int], _Checked]]) -> None:
+        self.path, self.key, self.entries = path, key, entries
+
+    @classmethod
+    def load(cls, folder: Path, project: Project, sources: list[Source], today: dt.date) -> _FileCache:
+        digest = hashlib.sha256(f"{__version__}|{today.isoformat()}".encode())
+        for schema in sorted(project.schemas_dir.glob("*.yml")):
+            digest.update(schema.read_bytes())
+        digest.update("\n".join(s.rel for s in sources).encode())  # links and includes depend on the file list
+        key = digest.hexdigest()
+        path = folder / "validation.pickle"
+        entries: dict[str, tuple[tuple[int, int], _Checked]] = {}
+        try:
+            with path.open("rb") as stream:
+                stored_key, stored = pickle.load(stream)  # our own cache file, written below
+            if stored_key == key:
+                entries = stored
+        except (OSError, EOFError, pickle.PickleError, ValueError, TypeError, AttributeError):
+            pass
+        return cls(path, key, entries)
+
+    @staticmethod
+    def fingerprint(source: Source) -> tuple[int, int]:
+        stat = source.path.stat()
+        return stat.st_mtime_ns, stat.st_size
+
+    def known(self, sources: list[Source]) -> dict[str, _Checked]:
+        found = {}
+        for source in sources:
+            entry = self.entries.get(source.rel)
+            if entry and entry[0] == self.fingerprint(source):
+                found[source.rel] = entry[1]
+        return found
+
+    def save(self, fresh: list[_Checked]) -> None:
+        for checked in fresh:
+            # an {include} makes the result depend on another file's content: check it every time
+            if checked.document is None or "{include}" not in checked.document.body:
+                self.entries[checked.source.rel] = (self.fingerprint(checked.source), checked)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_suffix(".partial")
+        with partial.open("wb") as stream:
+            pickle.dump((self.key, self.entries), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(self.path)
 
 
 def _check_shared(source: Source) -> _Checked:

@@ -20,7 +20,7 @@ from typing import Any
 from skillbook import __version__
 from skillbook.issues import Issue
 from skillbook.models import Field, Handbook, Homework
-from skillbook.richtext import to_html
+from skillbook.richtext import render_body
 from skillbook.wording import FREQUENCY_WORDS, HOMEWORK_TYPES, describe_field, long_date
 
 HANDBOOK_PACKET = "handbook-packet"
@@ -103,8 +103,9 @@ def render_worksheets(
                 continue
             progress(f"rendering worksheet {job.key}")
             try:
-                documents[job.key] = HTML(string=job.html, base_url=str(ASSETS)).render(stylesheets=[stylesheet], font_config=fonts,
-                                                                  pdf_forms=True, pdf_tags=True)
+                page = HTML(string=job.html, base_url=str(ASSETS))
+                documents[job.key] = page.render(stylesheets=[stylesheet], font_config=fonts, pdf_forms=True,
+                                                 pdf_tags=True)
             except Exception as exc:  # WeasyPrint raises many unrelated types
                 issues.append(Issue(job.source, 1, 1, "worksheet-render",
                                     f"the worksheet could not be rendered: {type(exc).__name__}: {exc}",
@@ -208,7 +209,7 @@ def _worksheet_html(homework: Homework, skill_titles: dict[str, str], language: 
 <p class="facts">{" · ".join(facts)}<span class="landscape-only"> · {status}</span></p>
 </header>
 <section class="instructions" aria-label="How to use this worksheet">
-{to_html(homework.body)}
+{render_body(homework.body, source_path=homework.source_path).html}
 </section>
 <form class="worksheet">
 {fields}

@@ -1,0 +1,191 @@
+"""Typed handbook items in, the bundle's JSON documents out: index, modules, skills, homework.
+
+Field names are the content model's (DESIGN.md), so the bundle is the public form of the front
+matter. Item-level keys are always present (`null` or `[]` when the author left them out); nested
+objects (steps, citations, form fields, options) carry only the keys that apply. Drafts never
+appear, not even as a reference: a retired item's links to drafts are dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from skillbook.models import Citation, Field, Handbook, Homework, Item, Module, Option, Skill
+from skillbook.richtext import RichText, render_body
+
+FORMAT_VERSION = "1.0.0"
+FORMAT_MAJOR = int(FORMAT_VERSION.split(".")[0])
+LEVEL_RANK = {"foundation": 0, "core": 1, "advanced": 2}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The items that go into the bundle, in bundle order: public items whose module is public."""
+
+    modules: tuple[Module, ...]
+    skills_by_module: dict[str, tuple[Skill, ...]]
+    homework_by_module: dict[str, tuple[Homework, ...]]
+
+    @property
+    def skills(self) -> tuple[Skill, ...]:
+        return tuple(s for m in self.modules for s in self.skills_by_module[m.id])
+
+    @property
+    def homework(self) -> tuple[Homework, ...]:
+        return tuple(h for m in self.modules for h in self.homework_by_module[m.id])
+
+    @property
+    def skill_ids(self) -> frozenset[str]:
+        return frozenset(s.id for s in self.skills)
+
+    @property
+    def homework_ids(self) -> frozenset[str]:
+        return frozenset(h.id for h in self.homework)
+
+
+def select(handbook: Handbook) -> Selection:
+    """Published and retired items (drafts left out), modules by `order`, skills by level then title,
+    homework by title: the order of the handbook's own pages, retired items included."""
+    modules = tuple(sorted((m for m in handbook.modules if m.is_public), key=lambda m: (m.order, m.id)))
+    skills = {m.id: tuple(sorted((s for s in handbook.skills if s.is_public and s.module == m.id),
+                                 key=lambda s: (LEVEL_RANK.get(s.level, 9), s.title.casefold(), s.id)))
+              for m in modules}
+    homework = {m.id: tuple(sorted((h for h in handbook.homework if h.is_public and h.module == m.id),
+                                   key=lambda h: (h.title.casefold(), h.id)))
+                for m in modules}
+    return Selection(modules, skills, homework)
+
+
+def module_path(module_id: str) -> str:
+    return f"modules/{module_id}.json"
+
+
+def skill_path(skill_id: str) -> str:
+    return f"skills/{skill_id}.json"
+
+
+def homework_path(homework_id: str) -> str:
+    return f"homework/{homework_id}.json"
+
+
+def questionnaire_path(homework_id: str) -> str:
+    return f"fhir/Questionnaire-{homework_id}.json"
+
+
+def page_of(item: Item) -> str | None:
+    """The item's page in the site, relative to the site root (retired items have none)."""
+    return f"{item.docname}.html" if item.is_published else None
+
+
+def rich_text(item: Item, substitutions: Mapping[str, Any]) -> RichText:
+    return render_body(item.body, source_path=item.source_path, substitutions=substitutions)
+
+
+def index_json(selection: Selection, *, content_version: str, language: str,
+               vocabulary: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
+    return {
+        "formatVersion": FORMAT_VERSION,
+        "version": content_version,
+        "language": language,
+        "modules": [
+            {
+                "id": m.id, "title": m.title, "summary": m.summary, "status": m.status, "order": m.order,
+                "path": module_path(m.id),
+                "skills": [s.id for s in selection.skills_by_module[m.id]],
+                "homework": [h.id for h in selection.homework_by_module[m.id]],
+            }
+            for m in selection.modules
+        ],
+        "vocabulary": {kind: [{"id": key, "label": label} for key, label in words.items()]
+                       for kind, words in sorted(vocabulary.items())},
+    }
+
+
+def item_json(item: Item, body: RichText, selection: Selection) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": item.id, "title": item.title, "summary": item.summary, "status": item.status,
+        "version": item.version, "updated": item.updated.isoformat(), "language": item.language,
+        "authors": list(item.authors),
+        "review": None if item.review is None else {
+            "reviewed_by": list(item.review.reviewed_by), "reviewed_on": item.review.reviewed_on.isoformat(),
+            "next_review": item.review.next_review.isoformat(),
+        },
+        "sources": [_citation(c) for c in item.sources],
+        "page": page_of(item),
+        "body": body_json(body),
+    }
+    if isinstance(item, Module):
+        data.update(kind="module", order=item.order)
+    elif isinstance(item, Skill):
+        data.update(
+            kind="skill", module=item.module, acronym=item.acronym or None,
+            steps=[{**({"key": s.key} if s.key else {}), "name": s.name, "prompt": s.prompt} for s in item.steps],
+            when_to_use=list(item.when_to_use),
+            tags={"emotions": list(item.emotions), "situations": list(item.situations)},
+            level=item.level, practice_minutes=item.practice_minutes,
+            worksheets=[h for h in item.worksheets if h in selection.homework_ids],
+            related=[s for s in item.related if s in selection.skill_ids],
+            cautions=list(item.cautions),
+        )
+    elif isinstance(item, Homework):
+        data.update(
+            kind="homework", type=item.type, module=item.module,
+            skills=[s for s in item.skills if s in selection.skill_ids],
+            frequency=item.frequency, estimated_minutes=item.estimated_minutes,
+            fields=[field_json(f, selection.skill_ids) for f in item.fields],
+            pdf=f"worksheets/{item.id}.pdf" if item.is_published else None,
+            questionnaire=questionnaire_path(item.id),
+        )
+    return data
+
+
+def body_json(body: RichText) -> dict[str, Any]:
+    return {
+        "myst": body.myst, "html": body.html, "text": body.text,
+        "sections": [{"title": s.title, "level": s.level, "anchor": s.anchor, "html": s.html, "text": s.text}
+                     for s in body.sections],
+    }
+
+
+def _citation(citation: Citation) -> dict[str, Any]:
+    data: dict[str, Any] = {"title": citation.title}
+    for key in ("authors", "publisher", "edition", "url", "doi", "isbn"):
+        value = getattr(citation, key)
+        if value:
+            data[key] = value
+    if citation.year is not None:
+        data["year"] = citation.year
+    return data
+
+
+def field_json(field: Field, skills: frozenset[str], *, row: bool = False) -> dict[str, Any]:
+    """A form field as in the content model; options are always objects; rows have no `required`."""
+    data: dict[str, Any] = {"id": field.id, "label": field.label, "type": field.type}
+    if not row:
+        data["required"] = field.required
+    if field.help:
+        data["help"] = field.help
+    if field.min is not None:
+        data["min"] = field.min
+    if field.max is not None:
+        data["max"] = field.max
+    if field.anchors:
+        data["anchors"] = {str(point): label for point, label in field.anchors}
+    if field.options:
+        data["options"] = [_option(o, skills) for o in field.options]
+    if field.columns:
+        data["columns"] = list(field.columns)
+    if field.rows:
+        data["rows"] = [field_json(r, skills, row=True) for r in field.rows]
+    return data
+
+
+def _option(option: Option, skills: frozenset[str]) -> dict[str, Any]:
+    data = {"label": option.label}
+    if option.id:
+        data["id"] = option.id
+    if option.skill and option.skill in skills:
+        data["skill"] = option.skill
+    return data

@@ -1,0 +1,152 @@
+"""A homework item in, its FHIR R4 Questionnaire out (JSON, generated from the item's `fields`).
+
+Mapping (also documented for app developers in content/app-developers.md):
+
+- the body's plain text is a `display` item first (linkId `_instructions`); a field's `help` is a
+  `display` child with the standard `help` item control (linkId `<field>._help`). Generated linkIds
+  contain `_`, which item ids (slugs) never do, so they cannot clash with a field.
+- text -> string, long_text -> text, number -> decimal (integer when its bounds are whole numbers;
+  bounds through the `minValue` / `maxValue` extensions), yes_no -> boolean, date -> date, time -> time.
+- rating -> choice with one `answerOption` Coding per point (system `urn:skillbook:rating`, code the
+  number, display the number and its anchor word, `ordinalValue` extension = the number).
+- checklist -> choice with `repeats: true`; choice -> choice. Options that name a skill are Codings
+  of system `urn:skillbook:skill` with the skill id as code; options with an `id` are Codings of
+  system `urn:skillbook:option`; plain options are strings (or `urn:skillbook:option` Codings coded
+  by their label's slug when another option of the same field is coded, so one field never mixes
+  answer types).
+- grid -> a `group` that repeats once per column (`repeats: true`, `questionnaire-maxOccurs` = the
+  number of columns). Its first item, `<field>._day`, is a required choice of the column labels
+  (which day this repetition is about); the rows follow as items `<field>.<row>`, typed as above.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from skillbook.models import Field, Homework, Option
+from skillbook.richtext import RichText
+
+SKILL_SYSTEM = "urn:skillbook:skill"
+OPTION_SYSTEM = "urn:skillbook:option"
+RATING_SYSTEM = "urn:skillbook:rating"
+MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
+MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
+MAX_OCCURS = "http://hl7.org/fhir/StructureDefinition/questionnaire-maxOccurs"
+ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
+ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
+STATUS = {"published": "active", "retired": "retired", "draft": "draft"}
+_SIMPLE = {"text": "string", "long_text": "text", "yes_no": "boolean", "date": "date", "time": "time"}
+
+
+def canonical_url(homework_id: str) -> str:
+    return f"urn:skillbook:questionnaire:{homework_id}"
+
+
+def machine_name(item_id: str) -> str:
+    """`weekly-diary-card` -> `WeeklyDiaryCard` (FHIR asks for a name usable as a code identifier)."""
+    name = "".join(part[:1].upper() + part[1:] for part in item_id.split("-"))
+    return name if name[:1].isalpha() else f"Q{name}"
+
+
+def questionnaire(homework: Homework, body: RichText, *, publisher: str, skills: frozenset[str]) -> dict[str, Any]:
+    """`skills`: the skill ids in the bundle (an option naming any other skill becomes a plain option)."""
+    instructions = body.text or homework.summary
+    items: list[dict[str, Any]] = [{"linkId": "_instructions", "type": "display", "text": instructions}]
+    items.extend(_item(f, homework.id, skills) for f in homework.fields)
+    data: dict[str, Any] = {
+        "resourceType": "Questionnaire",
+        "id": homework.id,
+        "url": canonical_url(homework.id),
+        "version": homework.version,
+        "name": machine_name(homework.id),
+        "title": homework.title,
+        "status": STATUS[homework.status],
+        "date": homework.updated.isoformat(),
+        "language": homework.language,
+        "description": homework.summary,
+        "subjectType": ["Patient"],
+        "item": items,
+    }
+    if publisher:
+        data["publisher"] = publisher
+    return data
+
+
+def _item(field: Field, homework_id: str, skills: frozenset[str], *, parent: str = "") -> dict[str, Any]:
+    link_id = f"{parent}.{field.id}" if parent else field.id
+    item: dict[str, Any] = {"linkId": link_id, "text": field.label, "required": field.required,
+                            "repeats": field.type in ("checklist", "grid")}
+    children: list[dict[str, Any]] = []
+    if field.help:
+        children.append({
+            "linkId": f"{link_id}._help", "type": "display", "text": field.help,
+            "extension": [{"url": ITEM_CONTROL, "valueCodeableConcept": {"coding": [
+                {"system": ITEM_CONTROL_SYSTEM, "code": "help", "display": "Help-Button"}]}}],
+        })
+    if field.type in _SIMPLE:
+        item["type"] = _SIMPLE[field.type]
+    elif field.type == "number":
+        whole = (field.min is not None or field.max is not None) and all(
+            isinstance(b, int) for b in (field.min, field.max) if b is not None)
+        item["type"] = "integer" if whole else "decimal"
+        value_key = "valueInteger" if whole else "valueDecimal"
+        extensions = [{"url": url, value_key: bound} for url, bound in ((MIN_VALUE, field.min), (MAX_VALUE, field.max))
+                      if bound is not None]
+        if extensions:
+            item["extension"] = extensions
+    elif field.type == "rating":
+        item["type"] = "choice"
+        item["answerOption"] = _rating_options(field)
+    elif field.type in ("checklist", "choice"):
+        item["type"] = "choice"
+        item["answerOption"] = _options(field.options, skills)
+    elif field.type == "grid":
+        item["type"] = "group"
+        item["extension"] = [{"url": MAX_OCCURS, "valueInteger": len(field.columns)}]
+        children.append({"linkId": f"{link_id}._day", "text": "Day", "type": "choice", "required": True,
+                         "repeats": False, "answerOption": [{"valueString": c} for c in field.columns]})
+        children.extend(_item(row, homework_id, skills, parent=link_id) for row in field.rows)
+    else:  # validation allows no other type
+        raise ValueError(f"homework {homework_id}: field {field.id} has unknown type {field.type}")
+    if children:
+        item["item"] = children
+    return item
+
+
+def _rating_options(field: Field) -> list[dict[str, Any]]:
+    low, high = int(field.min or 0), int(field.max if field.max is not None else 0)
+    anchors = dict(field.anchors)
+    return [{"valueCoding": {
+        "system": RATING_SYSTEM, "code": str(point),
+        "display": f"{point} – {anchors[point]}" if point in anchors else str(point),
+        "extension": [{"url": ORDINAL_VALUE, "valueDecimal": point}],
+    }} for point in range(low, high + 1)]
+
+
+def _options(options: tuple[Option, ...], skills: frozenset[str]) -> list[dict[str, Any]]:
+    coded = any(o.id or (o.skill and o.skill in skills) for o in options)
+    if not coded:
+        return [{"valueString": o.label} for o in options]
+    result = []
+    used: set[str] = {o.id for o in options if o.id and not (o.skill and o.skill in skills)}
+    for option in options:
+        if option.skill and option.skill in skills:
+            coding = {"system": SKILL_SYSTEM, "code": option.skill, "display": option.label}
+        elif option.id:
+            coding = {"system": OPTION_SYSTEM, "code": option.id, "display": option.label}
+        else:
+            code = base = _slug(option.label)
+            number = 1
+            while code in used:
+                number += 1
+                code = f"{base}-{number}"
+            used.add(code)
+            coding = {"system": OPTION_SYSTEM, "code": code, "display": option.label}
+        result.append({"valueCoding": coding})
+    return result
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "option"

@@ -1,0 +1,202 @@
+"""The project and its validated handbook in, the bundle folder out: JSON files, schemas and manifest.
+
+Bytes are deterministic: every file is `json.dumps(sort_keys=True, ensure_ascii=False, indent=2)`
+plus a newline in UTF-8, lists have a stable order, and the only date that is not content is the
+`created` argument. Every file is checked against its schema before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from skillbook.bundle.errors import BundleError
+from skillbook.bundle.export import (
+    FORMAT_VERSION,
+    homework_path,
+    index_json,
+    item_json,
+    module_path,
+    questionnaire_path,
+    rich_text,
+    select,
+    skill_path,
+)
+from skillbook.bundle.fhir import questionnaire
+from skillbook.bundle.schemas import (
+    DATAPACKAGE_PROFILE,
+    MANIFEST,
+    META_SCHEMA,
+    SCHEMA_NAMES,
+    SchemaSet,
+    expected_schema_ref,
+    mediatype_for,
+    schema_name_for,
+    schema_path,
+)
+from skillbook.errors import ConfigError
+from skillbook.models import Handbook
+from skillbook.project import Project
+from skillbook.schema import load_schemas
+
+SCHEMAS_FOLDER = "bundle"  # inside the project's schemas/
+LICENSES: dict[str, tuple[str, str]] = {
+    "CC-BY-4.0": ("Creative Commons Attribution 4.0 International", "https://creativecommons.org/licenses/by/4.0/"),
+    "CC-BY-SA-4.0": ("Creative Commons Attribution-ShareAlike 4.0 International",
+                     "https://creativecommons.org/licenses/by-sa/4.0/"),
+    "CC-BY-NC-4.0": ("Creative Commons Attribution-NonCommercial 4.0 International",
+                     "https://creativecommons.org/licenses/by-nc/4.0/"),
+    "CC-BY-NC-SA-4.0": ("Creative Commons Attribution-NonCommercial-ShareAlike 4.0 International",
+                        "https://creativecommons.org/licenses/by-nc-sa/4.0/"),
+    "CC-BY-ND-4.0": ("Creative Commons Attribution-NoDerivatives 4.0 International",
+                     "https://creativecommons.org/licenses/by-nd/4.0/"),
+    "CC-BY-NC-ND-4.0": ("Creative Commons Attribution-NonCommercial-NoDerivatives 4.0 International",
+                        "https://creativecommons.org/licenses/by-nc-nd/4.0/"),
+    "CC0-1.0": ("Creative Commons Zero v1.0 Universal", "https://creativecommons.org/publicdomain/zero/1.0/"),
+    "MIT": ("MIT License", "https://opensource.org/license/mit"),
+    "Apache-2.0": ("Apache License 2.0", "https://www.apache.org/licenses/LICENSE-2.0"),
+}
+
+
+def dumps(document: Any) -> bytes:
+    """The one serialization of every bundle file."""
+    return (json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def rfc3339(moment: dt.datetime) -> str:
+    """`2026-01-01T00:00:00Z`: UTC, whole seconds (a naive datetime is taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def source_date(handbook: Handbook, environ: Mapping[str, str] | None = None) -> dt.datetime:
+    """The bundle's `created`: `SOURCE_DATE_EPOCH` when set (reproducible builds), otherwise the
+    latest `updated` date of the published or retired items, at midnight UTC, so that two builds
+    of the same content are byte-identical even without it."""
+    environ = os.environ if environ is None else environ
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        if not epoch.isdigit():
+            raise ConfigError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {epoch!r}")
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    dates = [i.updated for i in (*handbook.modules, *handbook.skills, *handbook.homework) if i.is_public]
+    day = max(dates, default=dt.date(1970, 1, 1))
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def read_schemas(project: Project) -> dict[str, dict[str, Any]]:
+    """The bundle's JSON Schemas from the project's `schemas/bundle/`."""
+    folder = project.schemas_dir / SCHEMAS_FOLDER
+    documents: dict[str, dict[str, Any]] = {}
+    problems = []
+    for name in SCHEMA_NAMES:
+        path = folder / f"{name}.schema.json"
+        shown = project.relative(path)
+        try:
+            documents[name] = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            problems.append(f"{shown}: missing; copy the bundle schemas from the skillbook repository's "
+                            "schemas/bundle/")
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            problems.append(f"{shown}: cannot be read as JSON: {exc}")
+    if problems:
+        raise BundleError(problems)
+    return documents
+
+
+def bundle_documents(project: Project, handbook: Handbook) -> dict[str, Any]:
+    """Every bundle file but the manifest, as JSON documents by bundle path, in manifest order."""
+    config = project.config
+    selection = select(handbook)
+    parse = config.raw.get("parse")
+    found = parse.get("myst_substitutions") if isinstance(parse, dict) else None
+    substitutions: dict[str, Any] = found if isinstance(found, dict) else {}
+    vocabulary = load_schemas(project.schemas_dir).vocabulary
+    documents: dict[str, Any] = {
+        "index.json": index_json(selection, content_version=config.version, language=config.language,
+                                 vocabulary=vocabulary),
+    }
+    for module in selection.modules:
+        documents[module_path(module.id)] = item_json(module, rich_text(module, substitutions), selection)
+    for skill in selection.skills:
+        documents[skill_path(skill.id)] = item_json(skill, rich_text(skill, substitutions), selection)
+    forms: dict[str, Any] = {}
+    for homework in selection.homework:
+        body = rich_text(homework, substitutions)
+        documents[homework_path(homework.id)] = item_json(homework, body, selection)
+        forms[questionnaire_path(homework.id)] = questionnaire(homework, body, publisher=config.author,
+                                                               skills=selection.skill_ids)
+    documents.update(forms)
+    return documents
+
+
+def write_bundle(project: Project, handbook: Handbook, out_dir: Path, *, created: dt.datetime) -> list[Path]:
+    """Write the bundle into `out_dir` (created if needed; it must be empty). Returns the files
+    written, the manifest first. Raises BundleError when a schema is missing or a file would not
+    match its schema (nothing is written then)."""
+    schema_documents = read_schemas(project)
+    schemas = SchemaSet(schema_documents, origin=project.relative(project.schemas_dir / SCHEMAS_FOLDER))
+    documents = bundle_documents(project, handbook)
+    for name in SCHEMA_NAMES:
+        documents[schema_path(name)] = schema_documents[name]
+    problems: list[str] = []
+    for path, document in documents.items():
+        kind = schema_name_for(path)
+        if kind is not None and kind != "meta":
+            problems.extend(f"{path}: {problem}" for problem in schemas.errors(kind, document))
+    if problems:
+        raise BundleError(problems)
+    if out_dir.exists() and any(out_dir.iterdir()):
+        raise BundleError(f"{out_dir}: not empty; the bundle is written into a new or empty folder")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    resources = []
+    written = []
+    for path, document in documents.items():
+        data = dumps(document)
+        target = out_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written.append(target)
+        resources.append({
+            "name": _resource_name(path), "path": path, "mediatype": mediatype_for(path), "bytes": len(data),
+            "hash": "sha256:" + hashlib.sha256(data).hexdigest(), "schema": expected_schema_ref(path) or META_SCHEMA,
+        })
+    manifest = {
+        "$schema": DATAPACKAGE_PROFILE,
+        "name": project.config.bundle_name,
+        "title": project.config.title,
+        "version": project.config.version,
+        "formatVersion": FORMAT_VERSION,
+        "created": rfc3339(created),
+        "licenses": [_license(project.config.license)],
+        "resources": resources,
+    }
+    manifest_problems = list(schemas.errors("datapackage", manifest))
+    if manifest_problems:
+        raise BundleError([f"{MANIFEST}: {problem}" for problem in manifest_problems])
+    (out_dir / MANIFEST).write_bytes(dumps(manifest))
+    return [out_dir / MANIFEST, *written]
+
+
+def _resource_name(path: str) -> str:
+    """`skills/observe.json` -> `skill.observe`; unique, since ids have no dots."""
+    if path == "index.json":
+        return "index"
+    folder, _, file = path.partition("/")
+    stem = file.removesuffix(".json").removesuffix(".schema")
+    kind = {"modules": "module", "skills": "skill", "homework": "homework", "fhir": "questionnaire",
+            "schemas": "schema"}[folder]
+    return f"{kind}.{stem.removeprefix('Questionnaire-')}"
+
+
+def _license(name: str) -> dict[str, str]:
+    if name in LICENSES:
+        title, url = LICENSES[name]
+        return {"name": name, "path": url, "title": title}
+    return {"name": name}

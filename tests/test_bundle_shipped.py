@@ -1,0 +1,109 @@
+"""The bundle of the shipped handbook, written by the library from a copy of the repository: valid, complete, stable."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import shutil
+from typing import Any
+
+import pytest
+from fhir.resources.R4B.questionnaire import Questionnaire
+from jsonschema import Draft202012Validator
+
+from conftest import REPO, SKILL
+from skillbook.bundle import diff_bundles, load, source_date, write_bundle
+from skillbook.bundle.diff import Level
+from skillbook.project import load_project
+from skillbook.validate import validate
+from test_bundle import fhir_problems, registry, tree
+
+pytestmark = pytest.mark.slow
+
+DRAFT = SKILL.replace("id: sample-skill", "id: zz-unfinished").replace("title: Sample skill", "title: Zebraquokka") \
+    .replace("status: published", "status: draft").replace("module: test-module", "module: mindfulness") \
+    .replace("worksheets: [sample-worksheet]", "worksheets: []")
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("shipped") / "repo"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns("build", "_build", ".git", ".*cache*", "__pycache__"))
+    (root / "content/skills/mindfulness/zz-unfinished.md").write_text(DRAFT, encoding="utf-8")  # a draft to leave out
+    project = load_project(root)
+    result = validate(project)  # not strict: whether every book page is in _toc.yml is not the bundle's business
+    assert result.ok, [str(i) for i in result.errors]
+    created = source_date(result.handbook, {"SOURCE_DATE_EPOCH": "1767225600"})
+    out = root / "build-a" / "bundle"
+    write_bundle(project, result.handbook, out, created=created)
+    again = root / "build-b" / "bundle"
+    write_bundle(project, result.handbook, again, created=created)
+    return {"root": root, "bundle": out, "again": again, "handbook": result.handbook}
+
+
+def test_shipped_bundle_loads_with_every_hash_verified(shipped: dict[str, Any]) -> None:
+    bundle = load(shipped["bundle"])
+    handbook = shipped["handbook"]
+    assert bundle.name == "dbt-skills-handbook" and bundle.version == "1.0.0"
+    assert bundle.created.isoformat() == "2026-01-01T00:00:00+00:00"
+    assert set(bundle.skills) == {s.id for s in handbook.skills if s.is_public}
+    assert len(bundle.skills) == 34 and len(bundle.homework) == len(bundle.questionnaires) == 20
+    assert [m.id for m in bundle.index] == ["mindfulness", "distress-tolerance", "emotion-regulation",
+                                            "interpersonal-effectiveness", "walking-the-middle-path"]
+    assert len(bundle.resources) == 1 + 5 + 34 + 20 + 20 + 7
+    assert diff_bundles(bundle, load(shipped["again"])).required is Level.NONE
+
+
+def test_shipped_bundle_files_are_valid_against_their_schemas(shipped: dict[str, Any]) -> None:
+    folder = shipped["bundle"]
+    manifest = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    schemas = registry()
+    for resource in manifest["resources"]:
+        if resource["path"].startswith("schemas/"):
+            continue
+        schema = json.loads((folder / resource["schema"]).read_text(encoding="utf-8"))
+        document = json.loads((folder / resource["path"]).read_text(encoding="utf-8"))
+        errors = [e.message for e in Draft202012Validator(schema, registry=schemas).iter_errors(document)]
+        assert not errors, (resource["path"], errors[:3])
+
+
+def test_shipped_questionnaires_are_valid_fhir(shipped: dict[str, Any]) -> None:
+    for path in sorted((shipped["bundle"] / "fhir").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        Questionnaire.model_validate(data)
+        seen: set[str] = set()
+        assert not [p for item in data["item"] for p in fhir_problems(item, seen)], path.name
+    card = json.loads((shipped["bundle"] / "fhir/Questionnaire-weekly-diary-card.json").read_text(encoding="utf-8"))
+    groups = [i for i in card["item"] if i["type"] == "group"]
+    assert [g["linkId"] for g in groups] == ["urges", "emotions", "actions", "skills"]
+    for group in groups:
+        assert group["repeats"] is True and group["extension"][0]["valueInteger"] == 7
+        assert group["item"][1]["linkId"] == f"{group['linkId']}._day"
+    skills_used = next(g for g in groups if g["linkId"] == "skills")["item"][2]
+    assert skills_used["answerOption"][7]["valueCoding"]["display"] == "7 – Used skills easily and they helped a lot"
+
+
+def test_shipped_bundle_is_deterministic_and_has_no_draft(shipped: dict[str, Any]) -> None:
+    first, second = tree(shipped["bundle"]), tree(shipped["again"])
+    assert first == second
+    for rel, data in first.items():
+        assert b"Zebraquokka" not in data and b"zz-unfinished" not in data, rel
+
+
+def test_shipped_links_point_at_pages_that_exist(shipped: dict[str, Any]) -> None:
+    """Relative links in the HTML resolve, from the item's page, to a page the handbook has."""
+    root = shipped["root"]
+    checked = 0
+    for path in sorted((shipped["bundle"]).glob("*/*.json")):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        if "body" not in document or not document["page"]:
+            continue
+        for href in re.findall(r'href="([^"#]+)(?:#[^"]*)?"', document["body"]["html"]):
+            if href.startswith(("https:", "mailto:", "tel:")):
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(document["page"]), href))
+            assert target.endswith(".html") and (root / target.removesuffix(".html")).with_suffix(".md").is_file(), (
+                path.name, href)
+            checked += 1
+    assert checked > 50
