@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -84,8 +85,8 @@ def generate(root: Path, pages: int, seed: int = 7) -> None:
             f"tags: {{emotions: [{rng.choice(EMOTIONS)}], situations: [{rng.choice(SITUATIONS)}]}}\n"
             f"worksheets: [log-{s % homework_count}]\nrelated: []\n---\n\n{body}\n", encoding="utf-8")
     config = (REPO / "_config.yml").read_text(encoding="utf-8")
-    config = config.replace("start: [content/how-to-use, content/find-a-skill, content/crisis]",
-                            "start: [content/crisis]").replace("end: [content/glossary, content/authoring]", "end: []")
+    config = re.sub(r"(?m)^    start: .*$", "    start: [content/crisis]", config)
+    config = re.sub(r"(?m)^    end: .*$", "    end: []", config)
     (root / "_config.yml").write_text(config, encoding="utf-8")
     run([sys.executable, "-m", "skillbook", "toc", "--write"], root)
 

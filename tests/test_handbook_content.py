@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 
 from conftest import REPO
+from skillbook.editions import split_clinician_notes
 from skillbook.models import Handbook, Homework
 from skillbook.project import load_project
 from skillbook.richtext import render_body
@@ -42,10 +43,15 @@ def test_most_skills_link_a_worksheet_or_log(handbook: Handbook) -> None:
 
 def test_skill_bodies_are_300_to_700_words_in_plain_language(handbook: Handbook) -> None:
     for skill in (s for s in handbook.skills if s.is_published):
-        text = render_body(skill.body, source_path=skill.source_path).text
+        client_body, _ = split_clinician_notes(skill.body)  # what clients read
+        text = render_body(client_body, source_path=skill.source_path).text
         words = re.findall(r"[A-Za-z’']+", text)
         assert 300 <= len(words) <= 700, (skill.id, len(words))
         assert reading_grade(text) <= 9.0, (skill.id, reading_grade(text))
+
+
+def test_clinician_notes_on_at_least_ten_skills(handbook: Handbook) -> None:
+    assert sum(1 for s in handbook.skills if s.is_published and split_clinician_notes(s.body)[1]) >= 10
 
 
 def test_physical_techniques_carry_cautions(handbook: Handbook) -> None:

@@ -238,7 +238,7 @@ def test_shipped_handbook_builds(tmp_path: Path) -> None:
 def test_serve_rebuilds_on_save_and_tells_the_browser(tmp_path: Path) -> None:
     import urllib.request
 
-    root = write_project(tmp_path / "project")
+    root = write_project(tmp_path / "project", {"content/skills/test-module/secret-draft.md": DRAFT_SKILL})
     process = subprocess.Popen([sys.executable, "-m", "skillbook", "serve", "--port", "0"], cwd=root,
                                stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
@@ -255,6 +255,9 @@ def test_serve_rebuilds_on_save_and_tells_the_browser(tmp_path: Path) -> None:
 
         skill_page = "content/skills/test-module/sample-skill.html"
         assert "skillbook-reload.js" in fetch(skill_page)
+        draft = fetch("content/skills/test-module/secret-draft.html")  # authors preview their drafts
+        assert "Draft preview." in draft and "Zebraquokka draft" in draft
+        assert "Draft preview." not in fetch(skill_page)
         first_id = fetch("_skillbook/build-id")
         skill = root / "content/skills/test-module/sample-skill.md"
         skill.write_text(skill.read_text(encoding="utf-8").replace("A short body.", "Edited while serving."),

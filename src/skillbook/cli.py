@@ -14,6 +14,7 @@ from typing import NoReturn
 import click
 
 from skillbook import __version__
+from skillbook.editions import EDITIONS
 from skillbook.errors import ConfigError, ContentError, SkillbookError
 from skillbook.issues import Issue
 from skillbook.pipeline import OUTPUTS, build
@@ -72,13 +73,15 @@ def validate_command(ctx: click.Context, strict: bool, fmt: str | None) -> None:
 @click.option("--only", type=click.Choice(OUTPUTS), multiple=True,
               help="Build only this output (repeatable); default: everything.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--edition", type=click.Choice(EDITIONS), default="client", show_default=True,
+              help="clinician: also show clinician notes, built into build/clinician/.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
 @click.option("--verbose", "-v", is_flag=True,
               help="Show Jupyter Book's page-by-page progress (shown anyway in a terminal).")
 @format_option
 @click.pass_context
-def build_command(ctx: click.Context, only: tuple[str, ...], strict: bool, quiet: bool, verbose: bool,
-                  fmt: str | None) -> None:
+def build_command(ctx: click.Context, only: tuple[str, ...], strict: bool, edition: str, quiet: bool,
+                  verbose: bool, fmt: str | None) -> None:
     """Validate, then build the site, worksheets and bundle into build/ (all or nothing)."""
     project = _project(ctx)
 
@@ -87,7 +90,7 @@ def build_command(ctx: click.Context, only: tuple[str, ...], strict: bool, quiet
             click.echo(f"skillbook: {message}...", err=True)
 
     try:
-        report = build(project, only=only or OUTPUTS, strict=strict, progress=progress,
+        report = build(project, only=only or OUTPUTS, strict=strict, progress=progress, edition=edition,
                        sphinx_status=sys.stderr if verbose or (sys.stderr.isatty() and not quiet) else None)
     except ContentError as exc:
         chosen = fmt or _default_format()
@@ -195,6 +198,38 @@ def bundle_diff_command(ctx: click.Context, old: Path, new: Path, fmt: str, fail
         click.echo(result.to_text(), nl=False)
     failed = not result.sufficient or (fail_on is not None and result.required >= Level.parse(fail_on))
     ctx.exit(1 if failed else 0)
+
+
+@cli.group("schema")
+def schema_group() -> None:
+    """The front-matter schemas, for editors and other tools."""
+
+
+@schema_group.command("export")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of printing.")
+@click.option("--kind", type=click.Choice(["module", "skill", "homework"]), default=None,
+              help="Only this kind's schema: a JSON Schema an editor can use as it is.")
+@click.pass_context
+def schema_export_command(ctx: click.Context, output: Path | None, kind: str | None) -> None:
+    """Print the JSON Schema (2020-12) of the front matter of each kind, as one JSON object keyed by
+    kind (module, skill, homework), generated from schemas/*.yml."""
+    import json
+
+    from skillbook.schema import load_schemas
+    from skillbook.schema_export import export_json_schemas
+
+    exported = export_json_schemas(load_schemas(_project(ctx).schemas_dir))
+    text = json.dumps(exported[kind] if kind else exported, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write {output}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {output}", err=True)
 
 
 def main(argv: list[str] | None = None) -> NoReturn:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 from skillbook.discover import Kind
 from skillbook.document import Document
@@ -116,6 +116,9 @@ class Homework(Item):
     fields: tuple[Field, ...] = ()
 
 
+T = TypeVar("T", bound=Item)
+
+
 @dataclass(frozen=True)
 class Handbook:
     """Every item of the project, drafts included; renderers filter with `published_*`."""
@@ -135,6 +138,16 @@ class Handbook:
     def homework_of(self, module_id: str) -> list[Homework]:
         return sorted((h for h in self.homework if h.is_published and h.module == module_id),
                       key=lambda h: (h.title.casefold(), h.id))
+
+    def with_drafts_shown(self) -> Handbook:
+        """The handbook as a live preview shows it: drafts listed and rendered like published pages."""
+        def show(items: tuple[T, ...]) -> tuple[T, ...]:
+            return tuple(replace(i, status="published") if i.status == "draft" else i for i in items)
+
+        return Handbook(show(self.modules), show(self.skills), show(self.homework))
+
+    def draft_docnames(self) -> set[str]:
+        return {i.docname for i in (*self.modules, *self.skills, *self.homework) if i.status == "draft"}
 
     def by_id(self, kind: Kind) -> dict[str, Item]:
         items: tuple[Item, ...] = {Kind.MODULE: self.modules, Kind.SKILL: self.skills,

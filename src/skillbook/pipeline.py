@@ -13,7 +13,7 @@ import pickle
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -24,6 +24,7 @@ from skillbook.issues import Issue
 from skillbook.models import Handbook
 from skillbook.project import Project
 from skillbook.site import copy_tree, render_site
+from skillbook.toc import generate_toc
 from skillbook.validate import validate
 from skillbook.worksheets import planned_files, render_worksheets
 
@@ -47,19 +48,29 @@ def build(
     sphinx_status: TextIO | None = None,
     live_reload: bool = False,
     output_dir: Path | None = None,
+    edition: str = "client",
+    preview_drafts: bool = False,
 ) -> BuildReport:
-    out = output_dir or project.build_dir
+    """Build into `build/` (the clinician edition into `build/clinician/`, with its own cache)."""
+    out = output_dir or (project.build_dir if edition == "client" else project.build_dir / edition)
     cache = out / ".cache"
     progress("validating content")
     result = validate(project, strict=strict, cache_dir=cache / "validation")
     if not result.ok:
         raise ContentError(result.issues)
     report = BuildReport(warnings=list(result.warnings))
+    toc_path, drafts = None, frozenset[str]()
+    if preview_drafts:  # the live preview shows drafts too, marked as such
+        drafts = frozenset(result.handbook.draft_docnames())
+        result = replace(result, handbook=result.handbook.with_drafts_shown())
+        toc_path = cache / "preview-toc.yml"
+        toc_path.parent.mkdir(parents=True, exist_ok=True)
+        toc_path.write_text(generate_toc(project, result.handbook), encoding="utf-8")
     staging = out / f".staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        # PDFs render in a second process while Sphinx builds the site: two cores, half the wait.
+        # PDFs and the bundle are made in a second process while Sphinx builds the site: two cores.
         # Leaving the `with` waits for that process, so staging is never removed under its feet.
         with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
             sheets = None
@@ -70,21 +81,25 @@ def build(
                     language=project.config.language, site_title=project.config.title,
                     paper=project.config.paper_size,
                 )
+            bundle = None
+            if "bundle" in only:
+                progress("writing the app bundle")
+                bundle = pool.submit(_write_bundle, project, result.handbook, staging / "bundle", cache / "bundle",
+                                     edition)
             if "site" in only:
                 progress("building the handbook site (Jupyter Book)")
                 pdfs = {key: f"worksheets/{name}" for key, name in planned_files(result.handbook).items()} \
                     if sheets else {}
                 site, issues = render_site(project, result, cache / "site" / "html", cache_dir=cache / "site",
-                                           status=sphinx_status, pdfs=pdfs, live_reload=live_reload)
+                                           status=sphinx_status, pdfs=pdfs, live_reload=live_reload,
+                                           edition=edition, toc_path=toc_path, draft_docs=drafts)
                 if site is None:
                     raise ContentError(tuple(issues))
                 copy_tree(site.html_dir, staging / "site")
                 _drop_build_bookkeeping(staging / "site")
                 report.notes.append(f"site: {site.pages} pages")
-            if "bundle" in only:
-                progress("writing the app bundle")
-                files = _write_bundle(project, result.handbook, staging / "bundle", cache / "bundle")
-                report.notes.append(f"bundle: {files} files")
+            if bundle is not None:
+                report.notes.append(f"bundle: {bundle.result()} files")
                 if "site" in only:
                     # a stable address apps can fetch: <site>/bundle/datapackage.json
                     shutil.copytree(staging / "bundle", staging / "site" / "bundle")
@@ -103,17 +118,17 @@ def build(
     return report
 
 
-def _write_bundle(project: Project, handbook: Handbook, target: Path, cache: Path) -> int:
+def _write_bundle(project: Project, handbook: Handbook, target: Path, cache: Path, edition: str) -> int:
     """Write the bundle, or copy it from the cache when nothing it is made from changed."""
     created = source_date(handbook)
-    digest = hashlib.sha256(pickle.dumps((__version__, handbook, project.config, created.isoformat())))
+    digest = hashlib.sha256(pickle.dumps((__version__, handbook, project.config, created.isoformat(), edition)))
     for schema in sorted((project.schemas_dir / "bundle").glob("*.json")):
         digest.update(schema.read_bytes())
     cached = cache / digest.hexdigest()
     if not cached.is_dir():
         shutil.rmtree(cache, ignore_errors=True)  # one bundle is kept: the latest
         partial = cache / "partial"
-        write_bundle(project, handbook, partial, created=created)
+        write_bundle(project, handbook, partial, created=created, edition=edition)
         partial.rename(cached)
     shutil.copytree(cached, target)
     return sum(1 for path in target.rglob("*") if path.is_file())

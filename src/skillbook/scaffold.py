@@ -100,11 +100,11 @@ def new_item(project: Project, kind: str, item_id: str, module: str, *, today: d
     """Write the template; refuses to overwrite and to name a module that does not exist."""
     if kind not in TEMPLATES:
         raise ConfigError(f"cannot create a `{kind}`; choose one of: {', '.join(TEMPLATES)}")
-    if not SLUG.match(item_id):
+    if not SLUG.fullmatch(item_id):
         raise ConfigError(f"`{item_id}` is not a valid id: use lowercase letters, digits and hyphens, "
                           "e.g. `check-the-facts`")
     module_index = project.skills_dir / module / "index.md"
-    if not SLUG.match(module) or not module_index.is_file():
+    if not SLUG.fullmatch(module) or not module_index.is_file():
         known = sorted(p.parent.name for p in project.skills_dir.glob("*/index.md"))
         raise ConfigError(f"module `{module}` does not exist (no {project.relative(module_index)}); "
                           f"known modules: {', '.join(known) or 'none'}")

@@ -66,23 +66,26 @@ class ContentValidator(Validator):  # type: ignore[misc]
 
     types_mapping = Validator.types_mapping.copy()
     types_mapping["day"] = TypeDefinition("day", (dt.date,), (dt.datetime,))
+    # YAML `true` is not a number of minutes (Python's bool is an int subclass)
+    types_mapping["integer"] = TypeDefinition("integer", (int,), (bool,))
+    types_mapping["float"] = TypeDefinition("float", (float, int), (bool,))
 
     def _validate_slug(self, constraint: bool, field: str, value: Any) -> None:
         """{'type': 'boolean'}"""
-        if constraint and isinstance(value, str) and not SLUG.match(value):
+        if constraint and isinstance(value, str) and not SLUG.fullmatch(value):
             suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "my-skill"
             self._error(field, _custom("slug", f"`{value}` is not a valid id",
                                        f"use lowercase letters, digits and single hyphens, e.g. `{suggestion}`"))
 
     def _validate_semver(self, constraint: bool, field: str, value: Any) -> None:
         """{'type': 'boolean'}"""
-        if constraint and isinstance(value, str) and not SEMVER.match(value):
+        if constraint and isinstance(value, str) and not SEMVER.fullmatch(value):
             self._error(field, _custom("semver", f"`{value}` is not a SemVer version",
                                        "write MAJOR.MINOR.PATCH, e.g. 1.0.0"))
 
     def _validate_language_tag(self, constraint: bool, field: str, value: Any) -> None:
         """{'type': 'boolean'}"""
-        if constraint and isinstance(value, str) and not LANGUAGE_TAG.match(value):
+        if constraint and isinstance(value, str) and not LANGUAGE_TAG.fullmatch(value):
             self._error(field, _custom("language-tag", f"`{value}` is not a BCP 47 language tag",
                                        "use a tag such as en, es, de or pt-BR"))
 
@@ -148,13 +151,14 @@ class ContentValidator(Validator):  # type: ignore[misc]
             self._error(field, _custom("option", "an option needs a `label`",
                                        "write {label: Used wise mind, skill: wise-mind}"))
         for key in ("skill", "id"):
-            if key in value and not (isinstance(value[key], str) and SLUG.match(value[key])):
+            if key in value and not (isinstance(value[key], str) and SLUG.fullmatch(value[key])):
                 self._error(field, _custom("option", f"option `{key}` must be an id like `wise-mind`",
                                            "use the id of an existing skill", (key,)))
 
     def _validate_homework_field(self, constraint: bool, field: str, value: Any) -> None:
         """{'type': 'boolean'}"""
-        if not constraint or not isinstance(value, dict) or value.get("type") not in FIELD_KEYS:
+        if not constraint or not isinstance(value, dict) or not isinstance(value.get("type"), str) \
+                or value["type"] not in FIELD_KEYS:
             return
         kind = value["type"]
         needed, allowed = FIELD_KEYS[kind]
@@ -256,7 +260,7 @@ def _read_vocabulary(path: Path) -> dict[str, dict[str, str]]:
             raise ConfigError(f"schemas/vocabulary.yml: `{name}` must be a list (in vocabulary.yml: {name})")
         words: dict[str, str] = {}
         for index, entry in enumerate(entries):
-            if not (isinstance(entry, dict) and isinstance(entry.get("id"), str) and SLUG.match(entry["id"])
+            if not (isinstance(entry, dict) and isinstance(entry.get("id"), str) and SLUG.fullmatch(entry["id"])
                     and isinstance(entry.get("label"), str)):
                 raise ConfigError(f"schemas/vocabulary.yml: each entry needs a slug `id` and a `label` "
                                   f"(in vocabulary.yml: {name}[{index}])")

@@ -67,7 +67,8 @@ def serve(
 
     def rebuild() -> None:
         try:
-            build(project, only=("site",), live_reload=True, output_dir=preview, progress=progress)
+            build(project, only=("site",), live_reload=True, output_dir=preview, progress=progress,
+                  preview_drafts=True)
         except ContentError as exc:
             on_problems(exc.issues)
             return

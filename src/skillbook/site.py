@@ -37,6 +37,9 @@ def render_site(
     status: TextIO | None = None,
     pdfs: dict[str, str] | None = None,
     live_reload: bool = False,
+    edition: str = "client",
+    toc_path: Path | None = None,
+    draft_docs: frozenset[str] = frozenset(),
     jobs: int = 1,
 ) -> tuple[SiteOutput | None, list[Issue]]:
     """Build the site into `html_dir` (reusing `cache_dir` for incremental builds).
@@ -55,11 +58,13 @@ def render_site(
     sphinx_config, _meta = get_final_config(
         user_yaml=project.root / CONFIG_FILE,
         # what `jupyter-book build .` passes for a book
-        cli_config={"external_toc_path": project.toc_path.as_posix(), "latex_individualpages": False},
+        cli_config={"external_toc_path": (toc_path or project.toc_path).as_posix(), "latex_individualpages": False},
         sourcedir=project.root, validate=False,
     )
     sphinx_config["skillbook_pdfs"] = dict(sorted((pdfs or {}).items()))
     sphinx_config["skillbook_live_reload"] = live_reload
+    sphinx_config["skillbook_edition"] = edition
+    sphinx_config["skillbook_draft_docs"] = sorted(draft_docs)
     warnings = io.StringIO()
     doctrees = cache_dir / "doctrees"
     sphinxext.prime(project, result)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from skillbook import __version__
+from skillbook.editions import split_clinician_notes
 from skillbook.issues import Issue
 from skillbook.models import Field, Handbook, Homework
 from skillbook.richtext import render_body
@@ -209,7 +210,7 @@ def _worksheet_html(homework: Homework, skill_titles: dict[str, str], language: 
 <p class="facts">{" · ".join(facts)}<span class="landscape-only"> · {status}</span></p>
 </header>
 <section class="instructions" aria-label="How to use this worksheet">
-{render_body(homework.body, source_path=homework.source_path).html}
+{render_body(split_clinician_notes(homework.body)[0], source_path=homework.source_path).html}
 </section>
 <form class="worksheet">
 {fields}

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from skillbook.editions import split_clinician_notes
 from skillbook.models import Citation, Field, Handbook, Homework, Item, Module, Option, Skill
 from skillbook.richtext import RichText, render_body
 
@@ -80,7 +81,19 @@ def page_of(item: Item) -> str | None:
 
 
 def rich_text(item: Item, substitutions: Mapping[str, Any]) -> RichText:
-    return render_body(item.body, source_path=item.source_path, substitutions=substitutions)
+    """The body as clients see it: clinician notes are never part of it, in either edition."""
+    body, _ = split_clinician_notes(item.body)
+    return render_body(body, source_path=item.source_path, substitutions=substitutions)
+
+
+def clinician_notes(item: Item, substitutions: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The clinician edition's notes of an item, marked for their audience."""
+    notes = []
+    for note in split_clinician_notes(item.body)[1]:
+        text = render_body(note.myst, source_path=item.source_path, substitutions=substitutions)
+        notes.append({"audience": "clinician", **({"title": note.title} if note.title else {}),
+                      "myst": note.myst, "html": text.html, "text": text.text})
+    return notes
 
 
 def index_json(selection: Selection, *, content_version: str, language: str,

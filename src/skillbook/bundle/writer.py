@@ -18,6 +18,7 @@ from typing import Any
 from skillbook.bundle.errors import BundleError
 from skillbook.bundle.export import (
     FORMAT_VERSION,
+    clinician_notes,
     homework_path,
     index_json,
     item_json,
@@ -40,8 +41,9 @@ from skillbook.bundle.schemas import (
     schema_path,
 )
 from skillbook.errors import ConfigError
-from skillbook.models import Handbook
+from skillbook.models import Handbook, Item
 from skillbook.project import Project
+from skillbook.richtext import RichText
 from skillbook.schema import load_schemas
 
 SCHEMAS_FOLDER = "bundle"  # inside the project's schemas/
@@ -110,8 +112,9 @@ def read_schemas(project: Project) -> dict[str, dict[str, Any]]:
     return documents
 
 
-def bundle_documents(project: Project, handbook: Handbook) -> dict[str, Any]:
-    """Every bundle file but the manifest, as JSON documents by bundle path, in manifest order."""
+def bundle_documents(project: Project, handbook: Handbook, edition: str = "client") -> dict[str, Any]:
+    """Every bundle file but the manifest, as JSON documents by bundle path, in manifest order.
+    The clinician edition adds each item's `clinician_notes`; the client edition has none."""
     config = project.config
     selection = select(handbook)
     parse = config.raw.get("parse")
@@ -122,27 +125,35 @@ def bundle_documents(project: Project, handbook: Handbook) -> dict[str, Any]:
         "index.json": index_json(selection, content_version=config.version, language=config.language,
                                  vocabulary=vocabulary),
     }
+    def item_document(item: Item, body: RichText) -> dict[str, Any]:
+        document = item_json(item, body, selection)
+        notes = clinician_notes(item, substitutions) if edition == "clinician" else []
+        if notes:
+            document["clinician_notes"] = notes
+        return document
+
     for module in selection.modules:
-        documents[module_path(module.id)] = item_json(module, rich_text(module, substitutions), selection)
+        documents[module_path(module.id)] = item_document(module, rich_text(module, substitutions))
     for skill in selection.skills:
-        documents[skill_path(skill.id)] = item_json(skill, rich_text(skill, substitutions), selection)
+        documents[skill_path(skill.id)] = item_document(skill, rich_text(skill, substitutions))
     forms: dict[str, Any] = {}
     for homework in selection.homework:
         body = rich_text(homework, substitutions)
-        documents[homework_path(homework.id)] = item_json(homework, body, selection)
+        documents[homework_path(homework.id)] = item_document(homework, body)
         forms[questionnaire_path(homework.id)] = questionnaire(homework, body, publisher=config.author,
                                                                skills=selection.skill_ids)
     documents.update(forms)
     return documents
 
 
-def write_bundle(project: Project, handbook: Handbook, out_dir: Path, *, created: dt.datetime) -> list[Path]:
+def write_bundle(project: Project, handbook: Handbook, out_dir: Path, *, created: dt.datetime,
+                 edition: str = "client") -> list[Path]:
     """Write the bundle into `out_dir` (created if needed; it must be empty). Returns the files
     written, the manifest first. Raises BundleError when a schema is missing or a file would not
     match its schema (nothing is written then)."""
     schema_documents = read_schemas(project)
     schemas = SchemaSet(schema_documents, origin=project.relative(project.schemas_dir / SCHEMAS_FOLDER))
-    documents = bundle_documents(project, handbook)
+    documents = bundle_documents(project, handbook, edition)
     for name in SCHEMA_NAMES:
         documents[schema_path(name)] = schema_documents[name]
     problems: list[str] = []

@@ -21,6 +21,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from skillbook import __version__
+from skillbook.editions import split_clinician_notes
 from skillbook.models import Handbook, Homework, Item, Module, Skill
 from skillbook.project import Project, load_project
 from skillbook.sphinxext import cards as sb
@@ -70,6 +71,8 @@ def _configure(app: Sphinx, config: Config) -> None:
         app.add_js_file("skillbook-reload.js")
     # no build timestamps in pages: two builds of the same content are byte-identical
     config.html_last_updated_fmt = None
+    # Sphinx copies sources verbatim into _sources/: that would publish clinician notes to clients.
+    config.html_copy_source = False
     # Only the current module's pages are listed in the sidebar: the full tree in every page grows
     # with the square of the page count (a 1,000-page handbook would write a million links).
     config.html_theme_options = {"collapse_navbar": True, **(config.html_theme_options or {})}
@@ -138,12 +141,14 @@ def _drop_raw(doctree: nodes.document) -> None:
         raw.parent.remove(raw)
 
 
-def _slim_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
+def _prepare_source(app: Sphinx, docname: str, source: list[str]) -> None:
     """Hand MyST only the front matter it uses (the title), at the same line numbers.
 
     Our metadata is rendered by this extension from the validated model; MyST would otherwise
     turn every field into docinfo, and it cannot serialise nested dates such as `review`.
     """
+    if app.config.skillbook_edition == "client" and not source[0].lstrip().startswith("{"):
+        source[0] = split_clinician_notes(source[0])[0]
     text = source[0]
     if docname not in _data(app).items:
         return
@@ -193,6 +198,10 @@ def _decorate(app: Sphinx, doctree: nodes.document) -> None:
     title_index = section.first_child_matching_class(nodes.title)
     position = 0 if title_index is None else title_index + 1
     top: list[nodes.Node] = [sb.summary(item)]
+    if docname in app.config.skillbook_draft_docs:
+        top.insert(0, sb.paragraph(nodes.strong(text="Draft preview. "),
+                                   "This page is a draft: it is not published and readers cannot see it.",
+                                   classes=["skillbook-draft-notice"]))
     if isinstance(item, Skill):
         module = data.by_id[("module", item.module)]
         assert isinstance(module, Module)
@@ -225,6 +234,22 @@ def _decorate(app: Sphinx, doctree: nodes.document) -> None:
     for offset, node in enumerate(top):
         section.insert(position + offset, node)
     section += sb.review_footer(item)
+
+
+class ClinicianNote(SphinxDirective):
+    """`{clinician-note}`: shown in the clinician edition only (the client edition never parses it)."""
+
+    has_content = True
+    optional_arguments = 1
+    final_argument_whitespace = True
+
+    def run(self) -> list[nodes.Node]:
+        if self.config.skillbook_edition != "clinician":
+            return []
+        note = nodes.admonition(classes=["skillbook-clinician-note"])
+        note += nodes.title(text=f"For clinicians{': ' + self.arguments[0] if self.arguments else ''}")
+        note += self.parse_content_to_nodes()
+        return [note]
 
 
 class CrisisServices(SphinxDirective):
@@ -366,6 +391,9 @@ def _entry_page(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("skillbook_live_reload", False, "html", [bool])
     app.add_config_value("skillbook_pdfs", {}, "env", [dict])  # homework id -> site path of its PDF
+    app.add_config_value("skillbook_edition", "client", "env", [str])  # client | clinician
+    app.add_config_value("skillbook_draft_docs", [], "env", [list])  # drafts shown by `skillbook serve`
+    app.add_directive("clinician-note", ClinicianNote)
     app.add_node(sb.skillbook_heading, html=(sb.visit_heading_html, sb.depart_heading_html),
                  latex=(sb.visit_heading_plain, sb.depart_heading_plain),
                  text=(sb.visit_heading_plain, sb.depart_heading_plain))
@@ -377,7 +405,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", _outdated)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
-    app.connect("source-read", _slim_front_matter)
+    app.connect("source-read", _prepare_source)
     app.connect("doctree-read", _decorate)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _entry_page, priority=400)  # before sphinx-external-toc writes its own
