@@ -1,0 +1,418 @@
+"""The handbook in a real browser: search, crisis link on a phone, click-through to a worksheet PDF,
+keyboard use, print, dark mode, the skill finder, offline use, console errors and axe-core (WCAG 2.2 A/AA)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urldefrag, urlsplit
+
+import pytest
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # conftest skips these tests (or fails them with CI=true) and says why
+    expect = None  # type: ignore[assignment]
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+from .conftest import AXE_TAGS, SCHEMES, Crawl, NewPage, Site, axe_violations, settle
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+
+
+# ------------------------------------------------------------------------------------------ helpers
+
+
+def rgb(css: str) -> tuple[float, float, float, float]:
+    """`rgb(1, 2, 3)` / `rgba(1, 2, 3, 0.5)` / `color(srgb 0.1 0.2 0.3)` -> channels 0..255 and alpha."""
+    if css.startswith("color(srgb"):
+        values = [float(v) for v in re.findall(r"[\d.]+", css.split("/")[0])]
+        alpha = float(css.split("/")[1].strip(" )")) if "/" in css else 1.0
+        return values[0] * 255, values[1] * 255, values[2] * 255, alpha
+    values = [float(v) for v in re.findall(r"[\d.]+", css)]
+    return values[0], values[1], values[2], values[3] if len(values) > 3 else 1.0
+
+
+def luminance(css: str) -> float:
+    def channel(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b, _ = rgb(css)
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def docname_of(handbook: Any, kind: str, item_id: str | None = None) -> str:
+    _project, book = handbook
+    items = {"module": book.modules, "skill": book.skills, "homework": book.homework}[kind]
+    published = [i for i in items if i.is_published and (item_id is None or i.id == item_id)]
+    assert published, (kind, item_id)
+    return str(published[0].docname)
+
+
+def page_types(handbook: Any) -> dict[str, str]:
+    """One page of each kind a reader meets, by docname."""
+    project, _book = handbook
+    return {
+        "home": project.config.root_page,
+        "module": docname_of(handbook, "module", "interpersonal-effectiveness"),
+        "skill": docname_of(handbook, "skill", "dear-man"),
+        "homework": docname_of(handbook, "homework", "weekly-diary-card"),
+        "find-a-skill": project.config.finder_page,
+        "crisis": project.config.crisis_page,
+        "glossary": "content/glossary",
+    }
+
+
+def search_results(page: Page) -> list[str]:
+    """The result links of the theme's search page (paths relative to the site), best first."""
+    expect(page.locator("#search-results .search-summary")).to_contain_text("found", timeout=20_000)
+    return page.eval_on_selector_all("#search-results ul.search li > a",
+                                     "links => links.map(a => a.getAttribute('href'))")
+
+
+def assert_no_errors(page: Page) -> None:
+    """Nothing went wrong in the page's context: no console error, uncaught exception or failed request."""
+    assert page.context.skillbook_recorder.errors == []  # type: ignore[attr-defined]
+
+
+def format_violations(violations: dict[str, list[dict[str, Any]]]) -> str:
+    lines = []
+    for path, found in violations.items():
+        for v in found:
+            lines.append(f"{path}: {v['id']} ({v['impact']}): {v['help']}")
+            lines += [f"    {n['target']}: {n['summary']}  {n['html']}" for n in v["nodes"][:5]]
+    return "\n".join(lines)
+
+
+# -------------------------------------------------------------------------------------------- search
+
+
+def test_search_finds_a_skill_by_its_name(new_page: NewPage, handbook: Any) -> None:
+    """Ctrl+K opens the theme's search, "DEAR MAN" lists the DEAR MAN skill first, and the result opens it."""
+    skill = docname_of(handbook, "skill", "dear-man")
+    page = new_page()
+    page.goto(page_types(handbook)["home"] + ".html")
+    page.keyboard.press("Control+k")
+    field = page.locator("#pst-search-dialog input[name='q']")
+    expect(field).to_be_focused()
+    assert axe_violations(page) == []  # the open search dialog too
+    field.fill("DEAR MAN")
+    field.press("Enter")
+    page.wait_for_url(re.compile(r"/search\.html\?q=DEAR\+MAN"))
+    results = search_results(page)
+    assert results and results[0] == f"{skill}.html", results[:5]
+    page.locator("#search-results ul.search li > a").first.click()
+    page.wait_for_url(f"**/{skill}.html*")
+    expect(page.locator("article h1")).to_have_text(re.compile(r"^\s*DEAR MAN"))
+    assert_no_errors(page)
+
+
+def test_search_finds_skills_by_an_emotion_word(new_page: NewPage, handbook: Any) -> None:
+    """Searching "anger" on the search page finds every skill tagged with the emotion anger."""
+    _project, book = handbook
+    tagged = {f"{s.docname}.html" for s in book.skills if s.is_published and "anger" in s.emotions}
+    assert len(tagged) >= 3
+    page = new_page()
+    page.goto("search.html")
+    field = page.locator("input[name='q']:visible").first
+    field.fill("anger")
+    field.press("Enter")
+    page.wait_for_url(re.compile(r"/search\.html\?q=anger"))
+    results = set(search_results(page))
+    assert tagged <= results, f"skills tagged anger missing from the results: {sorted(tagged - results)}"
+    assert axe_violations(page) == []  # the results, with their highlighted words
+    assert_no_errors(page)
+
+
+# ------------------------------------------------------------------------------------ crisis on phone
+
+
+@pytest.mark.parametrize("kind", ["home", "module", "skill", "homework", "find-a-skill", "crisis", "glossary"])
+def test_crisis_link_is_visible_without_scrolling_on_a_phone(new_page: NewPage, handbook: Any, site: Site,
+                                                             kind: str) -> None:
+    """On a 390x844 phone the crisis link is on screen at load, not covered, a comfortable tap target,
+    and tapping it opens the crisis page."""
+    types = page_types(handbook)
+    page = new_page(**PHONE)
+    page.goto(types[kind] + ".html")
+    link = page.locator(".skillbook-crisis-link")
+    expect(link).to_have_count(1)
+    expect(link).to_be_visible()
+    expect(link).to_have_text(re.compile("crisis", re.I))
+    assert page.evaluate("() => window.scrollY") == 0
+    box = link.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= 390 and box["y"] + box["height"] <= 844, box
+    assert box["height"] >= 44 and box["width"] >= 44, box  # WCAG 2.5.5 target size
+    on_top = page.evaluate("([x, y]) => document.elementFromPoint(x, y)?.closest('.skillbook-crisis-link') !== null",
+                           [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+    assert on_top, "something covers the crisis link"
+    link.tap()
+    page.wait_for_url(f"{site.url}{types['crisis']}.html*")
+    expect(page.locator("article h1")).to_contain_text("Crisis")
+    expect(page.locator("article a[href^='tel:']").first).to_be_visible()
+    assert_no_errors(page)
+
+
+# ---------------------------------------------------------------------------------- click to the PDF
+
+
+def test_home_to_module_to_skill_to_worksheet_pdf(new_page: NewPage, handbook: Any, site: Site) -> None:
+    """From the site's front door, by clicking only: home, a module, a skill, its worksheet, the PDF."""
+    _project, book = handbook
+    skill = next(s for s in book.skills if s.id == "dear-man")
+    module = next(m for m in book.modules if m.id == skill.module)
+    homework = next(h for h in book.homework if h.id == skill.worksheets[0])
+    page = new_page()
+    page.goto("")  # index.html: the entry page forwards to the home page
+    page.wait_for_url(f"{site.url}{page_types(handbook)['home']}.html")
+    page.locator("article").get_by_role("link", name=module.title, exact=True).first.click()
+    page.wait_for_url(f"**/{module.docname}.html")
+    expect(page.locator("article h1")).to_contain_text(module.title)
+    page.locator("article").get_by_role("link", name=skill.title, exact=True).first.click()
+    page.wait_for_url(f"**/{skill.docname}.html")
+    expect(page.locator("article h1")).to_contain_text(skill.title)
+    card = page.locator(".skillbook-skill-card")
+    direct_pdf = card.get_by_role("link", name="printable PDF").first.get_attribute("href")
+    card.get_by_role("link", name=homework.title, exact=True).click()
+    page.wait_for_url(f"**/{homework.docname}.html")
+    expect(page.locator("article h1")).to_contain_text(homework.title)
+    download = page.locator(".skillbook-homework-card").get_by_role("link", name=re.compile("Download the printable"))
+    with page.expect_response(lambda r: urlsplit(r.url).path.endswith(".pdf")) as served:
+        download.click()
+    response = served.value
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    pdf_url = response.url
+    assert urlsplit(pdf_url).path == f"/worksheets/{homework.id}.pdf"
+    data = page.context.request.get(pdf_url).body()  # the bytes the browser was served
+    assert data.startswith(b"%PDF-") and int(response.headers["content-length"]) == len(data)
+    assert data == (site.html / "worksheets" / f"{homework.id}.pdf").read_bytes()
+    assert direct_pdf and direct_pdf.endswith(f"worksheets/{homework.id}.pdf")  # the card links the same PDF
+
+
+# ------------------------------------------------------------------------------------------ keyboard
+
+
+FOCUS = """() => {
+  const e = document.activeElement, s = getComputedStyle(e), r = e.getBoundingClientRect();
+  return {cls: e.className, text: e.textContent.trim(), visible: e.matches(':focus-visible'),
+          outline: s.outlineStyle === 'none' ? 0 : parseFloat(s.outlineWidth), shadow: s.boxShadow,
+          top: r.top, bottom: r.bottom, inMain: !!e.closest('#main-content')};
+}"""
+
+
+def assert_focus_indicator(focus: dict[str, Any]) -> None:
+    assert focus["visible"], f"{focus['text']!r} does not match :focus-visible"
+    shadow = focus["shadow"] not in ("", "none") and re.search(r"\b[1-9]\d*(\.\d+)?px", focus["shadow"])
+    assert focus["outline"] > 0 or shadow, f"no visible focus indicator on {focus['text']!r}: {focus}"
+
+
+def test_keyboard_reaches_the_crisis_link_first_then_skip_to_content(new_page: NewPage, handbook: Any,
+                                                                    site: Site) -> None:
+    """Tab 1: the crisis link, with a focus ring; Tab 2: "Skip to main content", shown on focus; Enter
+    jumps into the content; Enter on the crisis link opens the crisis page."""
+    skill = page_types(handbook)["skill"]
+    page = new_page()
+    page.goto(skill + ".html")
+    page.keyboard.press("Tab")
+    focus = page.evaluate(FOCUS)
+    assert "skillbook-crisis-link" in focus["cls"], focus
+    assert_focus_indicator(focus)
+    assert focus["top"] >= 0 and focus["bottom"] <= 720
+    page.keyboard.press("Tab")
+    focus = page.evaluate(FOCUS)
+    assert focus["text"] == "Skip to main content", focus
+    assert_focus_indicator(focus)
+    page.wait_for_function("() => document.activeElement.getBoundingClientRect().top >= 0")  # it slides in
+    page.keyboard.press("Enter")
+    page.wait_for_url("**#main-content")
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUS)["inMain"], "after skipping, the next Tab stop is not in the main content"
+    page.goto(skill + ".html")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{site.url}{page_types(handbook)['crisis']}.html")
+    assert_no_errors(page)
+
+
+# --------------------------------------------------------------------------------------------- print
+
+
+@pytest.mark.parametrize("kind", ["skill", "homework"])
+def test_print_hides_navigation_and_keeps_the_content(new_page: NewPage, handbook: Any, kind: str) -> None:
+    page = new_page()
+    page.goto(page_types(handbook)[kind] + ".html")
+    page.emulate_media(media="print")
+    for chrome in (".skillbook-crisis-bar", "#pst-skip-link", "#pst-header", "#pst-primary-sidebar",
+                   "#pst-secondary-sidebar", ".bd-header-article", ".prev-next-footer", "#pst-back-to-top",
+                   "footer.bd-footer", ".search-button-field", ".theme-switch-button"):
+        for element in page.locator(chrome).all():
+            expect(element, f"{chrome} is printed").to_be_hidden()
+    article = page.locator("article.bd-article")
+    expect(article).to_be_visible()
+    for content in (".skillbook-summary", ".skillbook-card", ".skillbook-review"):
+        expect(article.locator(content).first).to_be_visible()
+    title = page.evaluate("() => document.title.split(' — ')[0].split(' \\u2014 ')[0]")
+    expect(page.get_by_role("heading", name=title, exact=True).locator("visible=true").first).to_be_visible()
+    body_text = article.inner_text()
+    assert len(body_text) > 500, body_text
+
+
+# ----------------------------------------------------------------------------------------- dark mode
+
+
+COLOURS = """() => {
+  const body = getComputedStyle(document.body), article = document.querySelector('article.bd-article');
+  const card = document.querySelector('.skillbook-card');
+  return {theme: document.documentElement.dataset.theme, background: body.backgroundColor,
+          text: getComputedStyle(article.querySelector('p')).color,
+          card: card ? getComputedStyle(card).backgroundColor : null,
+          cardText: card ? getComputedStyle(card.querySelector('li')).color : null,
+          cardLink: card ? getComputedStyle(card.querySelector('a')).color : null};
+}"""
+
+
+def test_dark_mode_renders_with_readable_contrast(new_page: NewPage, handbook: Any) -> None:
+    """The reader's dark system setting and the theme's own switch both give a dark page whose text
+    still reads (contrast at least 4.5:1, body text and card)."""
+    skill = page_types(handbook)["skill"] + ".html"
+    light_page = new_page(color_scheme="light")
+    light_page.goto(skill)
+    light = light_page.evaluate(COLOURS)
+    dark_page = new_page(color_scheme="dark")
+    dark_page.goto(skill)
+    settle(dark_page)
+    dark = dark_page.evaluate(COLOURS)
+    assert light["theme"] == "light" and dark["theme"] == "dark"
+    assert luminance(light["background"]) > 0.8 and luminance(dark["background"]) < 0.05, (light, dark)
+    assert luminance(dark["text"]) > luminance(light["text"])
+    for colours in (light, dark):
+        assert contrast(colours["text"], colours["background"]) >= 4.5, colours
+        assert contrast(colours["cardText"], colours["card"]) >= 4.5, colours
+        assert contrast(colours["cardLink"], colours["card"]) >= 4.5, colours
+    assert dark["card"] != light["card"]
+
+    # the theme's colour-mode button: the choice sticks across pages
+    light_page.locator(".theme-switch-button:visible").first.click()
+    for _ in range(3):
+        if light_page.evaluate("() => document.documentElement.dataset.mode") == "dark":
+            break
+        light_page.locator(".theme-switch-button:visible").first.click()
+    assert light_page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+    light_page.goto(page_types(handbook)["crisis"] + ".html")
+    settle(light_page)
+    switched = light_page.evaluate(COLOURS)
+    assert switched["theme"] == "dark" and luminance(switched["background"]) < 0.05
+    assert_no_errors(light_page)
+    assert_no_errors(dark_page)
+
+
+def test_pages_keep_colours_and_crisis_link_without_javascript(new_page: NewPage, handbook: Any) -> None:
+    """With JavaScript off the theme's light palette still applies and the crisis link is there."""
+    page = new_page(java_script_enabled=False)
+    page.goto(page_types(handbook)["skill"] + ".html")
+    colours = page.evaluate(COLOURS)
+    assert luminance(colours["background"]) > 0.8
+    assert contrast(colours["text"], colours["background"]) >= 4.5, colours
+    assert contrast(colours["cardText"], colours["card"]) >= 4.5, colours
+    assert contrast(colours["cardLink"], colours["card"]) >= 4.5, colours
+    expect(page.locator(".skillbook-crisis-link")).to_be_visible()
+
+
+# -------------------------------------------------------------------------------------- find a skill
+
+
+def test_find_a_skill_jumps_and_every_link_resolves(new_page: NewPage, handbook: Any, site: Site) -> None:
+    """Each jump link scrolls to its group; the "anger" group lists exactly the skills tagged anger;
+    every link on the page leads to an existing page (and anchor)."""
+    project, book = handbook
+    finder = project.config.finder_page
+    page = new_page()
+    page.goto(finder + ".html")
+    jumps = page.locator("article .skillbook-jump a")
+    count = jumps.count()
+    assert count >= 10
+    for index in range(count):
+        jump = jumps.nth(index)
+        anchor = jump.get_attribute("href")
+        assert anchor and anchor.startswith("#")
+        jump.click()
+        page.wait_for_url(f"**/{finder}.html{anchor}")
+        target = page.locator(f"[id='{anchor[1:]}']")
+        expect(target).to_have_count(1)
+        expect(target).to_be_in_viewport()
+        expect(target).to_have_text(jump.inner_text())
+
+    anger = page.evaluate("""() => {
+      const links = [];
+      let node = document.getElementById('emotion-anger').nextElementSibling;
+      for (; node && !/^H[1-6]$/.test(node.tagName); node = node.nextElementSibling)
+        node.querySelectorAll('a').forEach(a => links.push(new URL(a.href).pathname));
+      return links;
+    }""")
+    tagged = {f"/{s.docname}.html" for s in book.skills if s.is_published and "anger" in s.emotions}
+    assert set(anger) == tagged
+
+    links = page.eval_on_selector_all("article a[href]", "links => links.map(a => a.href)")
+    assert len(links) > count
+    pages: dict[str, str] = {}
+    for link in links:
+        url, fragment = urldefrag(link)
+        assert url.startswith(site.url), f"the finder links off the site: {link}"
+        path = unquote(urlsplit(url).path).lstrip("/")
+        file = site.html / path
+        assert file.is_file(), f"broken link on the finder: {link}"
+        if fragment:
+            html = pages.setdefault(path, file.read_text(encoding="utf-8"))
+            assert f'id="{fragment}"' in html, f"missing anchor: {link}"
+    assert_no_errors(page)
+
+
+# --------------------------------------------------------------- the whole site: console, network, axe
+
+
+def test_the_crawl_covers_every_page(crawl: Crawl, site: Site) -> None:
+    pages = [r.path for r in crawl.pages]
+    assert pages == site.pages() and len(pages) >= 60
+    assert {"index.html", "search.html", "genindex.html", "content/crisis.html"} <= set(pages)
+    for report in crawl.pages:
+        if report.path != "index.html":  # the entry page is a bare redirect, without the theme
+            assert report.theme == {"light": "light", "dark": "dark"}, report.path
+
+
+def test_no_console_errors_on_any_page(crawl: Crawl) -> None:
+    """No console error, uncaught exception or failed (4xx/5xx) request on any page, light or dark."""
+    assert crawl.recorder.errors == []
+
+
+def test_no_request_leaves_127_0_0_1(crawl: Crawl, new_page: NewPage) -> None:
+    """The site works offline: every request of every page (and of a search) goes to 127.0.0.1."""
+    page = new_page()
+    page.goto("search.html?q=anger")
+    search_results(page)
+    requests = crawl.recorder.requests + page.context.skillbook_recorder.requests  # type: ignore[attr-defined]
+    assert len(requests) > 10 * len(crawl.pages)
+    assert any(urlsplit(u).path.endswith("searchindex.js") for u in requests)
+    leaving = sorted({u for u in requests
+                      if urlsplit(u).scheme not in ("data", "blob", "about") and urlsplit(u).hostname != "127.0.0.1"})
+    assert leaving == []
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_axe_finds_no_wcag_violations_on_any_page(crawl: Crawl, scheme: str) -> None:
+    """axe-core with the WCAG 2.0/2.1/2.2 A and AA tags: 0 violations on every page."""
+    assert AXE_TAGS == ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+    found = {r.path: r.violations[scheme] for r in crawl.pages if r.violations[scheme]}
+    assert not found, f"{sum(len(v) for v in found.values())} violations in {scheme} mode:\n" + \
+        format_violations(found)
