@@ -20,6 +20,8 @@ from typing import Any
 from skillbook.bundle.errors import BundleError
 from skillbook.bundle.export import FORMAT_MAJOR
 from skillbook.bundle.schemas import MANIFEST, SCHEMA_NAMES, SchemaSet, expected_schema_ref, schema_name_for
+from skillbook.richtext import RichText as Body
+from skillbook.richtext import Section
 
 _HASH = re.compile(r"^sha256:([0-9a-f]{64})$")
 
@@ -39,23 +41,6 @@ class License:
     name: str
     path: str = ""
     title: str = ""
-
-
-@dataclass(frozen=True)
-class Section:
-    title: str | None
-    level: int
-    anchor: str | None
-    html: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Body:
-    myst: str
-    html: str
-    text: str
-    sections: tuple[Section, ...]
 
 
 @dataclass(frozen=True)
