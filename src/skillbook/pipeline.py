@@ -18,12 +18,11 @@ from pathlib import Path
 from typing import TextIO
 
 from skillbook import __version__
-from skillbook.bundle import source_date, write_bundle
 from skillbook.errors import ContentError
 from skillbook.issues import Issue
 from skillbook.models import Handbook
 from skillbook.project import Project
-from skillbook.site import copy_tree, render_site
+from skillbook.site import copy_tree, link_tree, render_site
 from skillbook.toc import generate_toc
 from skillbook.validate import validate
 from skillbook.worksheets import planned_files, render_worksheets
@@ -95,14 +94,14 @@ def build(
                                            edition=edition, toc_path=toc_path, draft_docs=drafts)
                 if site is None:
                     raise ContentError(tuple(issues))
-                copy_tree(site.html_dir, staging / "site")
+                copy_tree(site.html_dir, staging / "site", previous=out / "site")
                 _drop_build_bookkeeping(staging / "site")
                 report.notes.append(f"site: {site.pages} pages")
             if bundle is not None:
                 report.notes.append(f"bundle: {bundle.result()} files")
                 if "site" in only:
                     # a stable address apps can fetch: <site>/bundle/datapackage.json
-                    shutil.copytree(staging / "bundle", staging / "site" / "bundle")
+                    link_tree(staging / "bundle", staging / "site" / "bundle")
             if sheets is not None:
                 output, issues = sheets.result()
                 if issues:
@@ -110,7 +109,7 @@ def build(
                 report.notes.append(f"worksheets: {len(output.files)} PDFs ({output.rendered} rendered, "
                                     f"{output.reused} unchanged)")
                 if "site" in only:
-                    shutil.copytree(staging / "worksheets", staging / "site" / "worksheets")
+                    link_tree(staging / "worksheets", staging / "site" / "worksheets")
         progress("publishing into " + _shown(project, out))
         report.outputs = _swap(staging, out)
     finally:
@@ -120,6 +119,8 @@ def build(
 
 def _write_bundle(project: Project, handbook: Handbook, target: Path, cache: Path, edition: str) -> int:
     """Write the bundle, or copy it from the cache when nothing it is made from changed."""
+    from skillbook.bundle import source_date, write_bundle  # jsonschema and friends: only when needed
+
     created = source_date(handbook)
     digest = hashlib.sha256(pickle.dumps((__version__, handbook, project.config, created.isoformat(), edition)))
     for schema in sorted((project.schemas_dir / "bundle").glob("*.json")):
@@ -130,7 +131,7 @@ def _write_bundle(project: Project, handbook: Handbook, target: Path, cache: Pat
         partial = cache / "partial"
         write_bundle(project, handbook, partial, created=created, edition=edition)
         partial.rename(cached)
-    shutil.copytree(cached, target)
+    link_tree(cached, target)
     return sum(1 for path in target.rglob("*") if path.is_file())
 
 

@@ -7,6 +7,7 @@ Sphinx runs in-process with Jupyter Book's own configuration pipeline, so the re
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -118,8 +119,39 @@ def _hint_for(kind: str) -> str:
     return "fix the page so the site builds without warnings"
 
 
-def copy_tree(source: Path, target: Path) -> None:
-    """Copy a built folder, keeping modification times (Sphinx's incremental checks rely on them)."""
+def copy_tree(source: Path, target: Path, *, previous: Path | None = None) -> None:
+    """Copy a built folder, keeping modification times (Sphinx's incremental checks rely on them).
+
+    A file that is unchanged since `previous` (the last published copy: same size and time) is
+    hard-linked from there instead of copied. Published files are never written to again, only
+    replaced, so the link cannot change under the published site.
+    """
     if target.exists():
         shutil.rmtree(target)
-    shutil.copytree(source, target, copy_function=shutil.copy2)
+
+    def copy(src: str, dst: str) -> None:
+        if previous is not None:
+            relative = Path(src).relative_to(source)
+            old = previous / relative
+            try:
+                new_stat, old_stat = os.stat(src), old.stat()
+                if (new_stat.st_size, new_stat.st_mtime_ns) == (old_stat.st_size, old_stat.st_mtime_ns):
+                    os.link(old, dst)
+                    return
+            except OSError:
+                pass
+        shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, copy_function=copy)
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """Hard-link a folder of files nobody writes to again (caches, staging), copying if links fail."""
+
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, copy_function=link)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -121,7 +122,7 @@ def render_worksheets(
         else:
             output.reused += 1
         target = out_dir / f"{job.key}.pdf"
-        shutil.copyfile(cached, target)
+        _publish(cached, target)
         output.files[job.key] = target
     for name, title, keys in packets:
         cached = cache_dir / f"{packet_digests[name]}.pdf"
@@ -133,10 +134,18 @@ def render_worksheets(
             packet.metadata.created = packet.metadata.modified = max(dated[k].updated for k in keys).isoformat()
             _write(packet, cached)
         target = out_dir / f"{name}.pdf"
-        shutil.copyfile(cached, target)
+        _publish(cached, target)
         output.files[name] = target
     _prune(cache_dir, {job.digest for job in jobs} | set(packet_digests.values()))
     return output, issues
+
+
+def _publish(cached: Path, target: Path) -> None:
+    """Cached PDFs are never rewritten (a new one gets a new name), so a hard link is a safe copy."""
+    try:
+        os.link(cached, target)
+    except OSError:
+        shutil.copyfile(cached, target)
 
 
 def _write(document: Any, target: Path) -> None:
