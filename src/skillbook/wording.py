@@ -26,6 +26,9 @@ def describe_field(field: Field) -> str:
         return f"{verb}: " + "; ".join(o.label for o in field.options)
     if field.type == "grid":
         days = f"{field.columns[0]} to {field.columns[-1]}" if len(field.columns) > 1 else field.columns[0]
+        scales = {describe_field(r) for r in field.rows}
+        if len(scales) == 1:  # say the shared scale once, not once per row
+            return f"a table for each of {days}, each entry {scales.pop()}: " + "; ".join(r.label for r in field.rows)
         rows = "; ".join(f"{r.label} ({describe_field(r)})" for r in field.rows)
         return f"a table for each of {days}: {rows}"
     if field.type == "number" and field.min is not None and field.max is not None:
