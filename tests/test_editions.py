@@ -51,3 +51,40 @@ def test_client_outputs_never_contain_notes_and_the_clinician_edition_shows_them
     from skillbook.bundle import load
 
     assert load(clinician / "bundle").skills  # hashes and schemas hold for the clinician bundle too
+
+
+@pytest.mark.slow
+def test_notes_in_notebooks_and_included_files_stay_out_of_the_client_site(tmp_path: Path) -> None:
+    import nbformat
+
+    front, body = SKILL.split("\n---\n", 1)
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell(front.replace("sample-skill", "nb-skill").replace("Sample skill", "NB skill")
+                                      + "\n---"),
+        nbformat.v4.new_markdown_cell(body + NOTE.replace("Xylophonequail", "Quokkanotebook")),
+    ]
+    partial = NOTE.replace("Xylophonequail", "Quokkainclude")
+    from conftest import TOC
+
+    root = write_project(tmp_path / "project", {
+        "content/skills/test-module/nb-skill.ipynb": nbformat.writes(notebook),
+        "content/skills/test-module/_note.md": partial,
+        "content/skills/test-module/sample-skill.md": SKILL.replace("A short body.",
+                                                                    "A short body.\n\n```{include} _note.md\n```\n"),
+        "_toc.yml": TOC.replace("          - file: content/skills/test-module/sample-skill\n",
+                                "          - file: content/skills/test-module/sample-skill\n"
+                                "          - file: content/skills/test-module/nb-skill\n"),
+    })
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
+    for edition in ("client", "clinician"):
+        result = subprocess.run([sys.executable, "-m", "skillbook", "build", "--edition", edition, "--only", "site"],
+                                cwd=root, capture_output=True, text=True, env=env, timeout=600)
+        assert result.returncode == 0, result.stdout + result.stderr
+    for path in (root / "build" / "site").rglob("*"):
+        if path.is_file():
+            data = path.read_bytes().lower()
+            assert b"quokkanotebook" not in data and b"quokkainclude" not in data, path
+    clinician = root / "build" / "clinician" / "site" / "content" / "skills" / "test-module"
+    assert "Quokkanotebook" in (clinician / "nb-skill.html").read_text(encoding="utf-8")
+    assert "Quokkainclude" in (clinician / "sample-skill.html").read_text(encoding="utf-8")

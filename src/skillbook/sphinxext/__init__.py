@@ -28,6 +28,7 @@ from skillbook.sphinxext import cards as sb
 from skillbook.sphinxext.jsonld import json_ld
 from skillbook.validate import ValidationResult, validate
 from skillbook.worksheets import packet_name
+from skillbook.yamlload import load_yaml
 
 HERE = Path(__file__).parent
 logger = logging.getLogger(__name__)
@@ -73,6 +74,9 @@ def _configure(app: Sphinx, config: Config) -> None:
     config.html_last_updated_fmt = None
     # Sphinx copies sources verbatim into _sources/: that would publish clinician notes to clients.
     config.html_copy_source = False
+    # our reader for notebooks (front matter, editions); MyST-NB uses it instead of its default one
+    config.nb_custom_formats = {**(config.nb_custom_formats or {}), ".ipynb": (
+        "skillbook.sphinxext.read_notebook", {"edition": config.skillbook_edition}, False)}
     # Only the current module's pages are listed in the sidebar: the full tree in every page grows
     # with the square of the page count (a 1,000-page handbook would write a million links).
     config.html_theme_options = {"collapse_navbar": True, **(config.html_theme_options or {})}
@@ -147,13 +151,10 @@ def _prepare_source(app: Sphinx, docname: str, source: list[str]) -> None:
     Our metadata is rendered by this extension from the validated model; MyST would otherwise
     turn every field into docinfo, and it cannot serialise nested dates such as `review`.
     """
-    if app.config.skillbook_edition == "client" and not source[0].lstrip().startswith("{"):
-        source[0] = split_clinician_notes(source[0])[0]
+    if app.config.skillbook_edition == "client":
+        source[0] = _without_clinician_notes(source[0])
     text = source[0]
     if docname not in _data(app).items:
-        return
-    if text.lstrip().startswith("{"):  # a notebook: the front matter is in the first cell
-        source[0] = _slim_notebook(text)
         return
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
@@ -166,22 +167,47 @@ def _prepare_source(app: Sphinx, docname: str, source: list[str]) -> None:
     source[0] = "\n".join(["---", *kept, *lines[close:]])
 
 
-def _slim_notebook(text: str) -> str:
-    notebook = json.loads(text)
-    cells = notebook.get("cells") or []
-    if cells and cells[0].get("cell_type") == "markdown":
-        first = "".join(cells[0].get("source") or [])
-        lines = first.split("\n")
-        if lines and lines[0].rstrip() == "---":
-            close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
-            if close is not None:
-                import yaml
+def _without_clinician_notes(text: str) -> str:
+    """The client edition's source (Markdown; notebooks go through `read_notebook`)."""
+    return split_clinician_notes(text)[0] if "clinician-note" in text else text
 
-                meta = yaml.safe_load("\n".join(lines[1:close])) or {}
-                title = meta.get("title", "") if isinstance(meta, dict) else ""
-                rest = "\n".join(lines[close + 1:])
-                cells[0]["source"] = f"---\ntitle: {json.dumps(title)}\n---\n{rest}"
-    return json.dumps(notebook)
+
+def read_notebook(text: str, edition: str = "client") -> Any:
+    """Notebooks as MyST-NB should see them (registered as its `.ipynb` reader).
+
+    MyST-NB reads no front matter from a cell: the first cell's front matter becomes the page
+    title heading, and the client edition drops clinician notes from every Markdown cell.
+    """
+    import nbformat
+
+    notebook = nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "markdown":
+            continue
+        if index == 0:
+            cell.source = _title_for_front_matter(cell.source)
+        if edition == "client":
+            cell.source = _without_clinician_notes(cell.source)
+    return notebook
+
+
+def _title_for_front_matter(source: str) -> str:
+    lines = source.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return source
+    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if close is None:
+        return source
+    loaded = load_yaml("\n".join(lines[1:close]))
+    title = loaded.data.get("title") if isinstance(loaded.data, dict) else None
+    heading = [f"# {title}"] if isinstance(title, str) and title.strip() else []
+    return "\n".join([*heading, *lines[close + 1:]])
+
+
+def _strip_included(app: Sphinx, relative_path: Path, parent_docname: str, content: list[str]) -> None:
+    """Files pulled in by `{include}` get the same treatment as pages."""
+    if app.config.skillbook_edition == "client":
+        content[0] = _without_clinician_notes(content[0])
 
 
 def _decorate(app: Sphinx, doctree: nodes.document) -> None:
@@ -406,6 +432,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("source-read", _prepare_source)
+    app.connect("include-read", _strip_included)
     app.connect("doctree-read", _decorate)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _entry_page, priority=400)  # before sphinx-external-toc writes its own
