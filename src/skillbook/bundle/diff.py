@@ -21,7 +21,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from skillbook.bundle.loader import Bundle, Entry, FormField, Homework
+from skillbook.bundle.loader import Bundle, Entry, Homework
+from skillbook.models import Field as FormField
 from skillbook.project import SEMVER
 
 KINDS = ("module", "skill", "homework")

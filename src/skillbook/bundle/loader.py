@@ -20,6 +20,8 @@ from typing import Any
 from skillbook.bundle.errors import BundleError
 from skillbook.bundle.export import FORMAT_MAJOR
 from skillbook.bundle.schemas import MANIFEST, SCHEMA_NAMES, SchemaSet, expected_schema_ref, schema_name_for
+from skillbook.models import Field as FormField
+from skillbook.models import Option
 from skillbook.richtext import RichText as Body
 from skillbook.richtext import Section
 
@@ -89,28 +91,6 @@ class Skill(Entry):
     worksheets: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     cautions: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Option:
-    label: str
-    id: str = ""
-    skill: str = ""
-
-
-@dataclass(frozen=True)
-class FormField:
-    id: str
-    label: str
-    type: str
-    required: bool = False
-    help: str = ""
-    min: float | None = None
-    max: float | None = None
-    anchors: tuple[tuple[int, str], ...] = ()
-    options: tuple[Option, ...] = ()
-    columns: tuple[str, ...] = ()
-    rows: tuple[FormField, ...] = ()
 
 
 @dataclass(frozen=True)
