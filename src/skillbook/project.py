@@ -125,7 +125,7 @@ def load_config(path: Path) -> ProjectConfig:
     section = data.get("skillbook") or {}
     reader = _ConfigReader(path.name, loaded.keys, section)
     version = reader.string("version", "0.1.0")
-    if not SEMVER.match(version):
+    if not SEMVER.fullmatch(version):
         reader.fail("version", f"`{version}` is not a SemVer version like 1.0.0")
     pages = reader.mapping("pages")
     crisis = reader.mapping("crisis")

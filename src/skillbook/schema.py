@@ -19,12 +19,10 @@ from cerberus.schema import DefinitionSchema
 from skillbook.discover import Kind
 from skillbook.errors import ConfigError
 from skillbook.issues import Issue
+from skillbook.project import SEMVER
 from skillbook.yamlload import LoadedYaml, PathKey, format_path, load_yaml
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-SEMVER = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$"
-)
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|\d{3}))?(-[A-Za-z0-9]{5,8})*$")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 _ABBREVIATIONS = ("e.g.", "i.e.", "Dr.", "Mr.", "Ms.", "Mrs.", "etc.", "vs.", "St.")

@@ -26,7 +26,8 @@ from typing import Any
 
 from skillbook.discover import Kind
 from skillbook.errors import ConfigError
-from skillbook.schema import _OPTION_KEYS, FIELD_KEYS, LANGUAGE_TAG, MAX_RATING_STEPS, SEMVER, SLUG, SchemaSet
+from skillbook.project import SEMVER
+from skillbook.schema import _OPTION_KEYS, FIELD_KEYS, LANGUAGE_TAG, MAX_RATING_STEPS, SLUG, SchemaSet
 from skillbook.yamlload import load_yaml
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
