@@ -185,16 +185,12 @@ def _md() -> MarkdownIt:
 
     def footnote_ref(self: RendererHTML, tokens: Sequence[Token], idx: int, options: Any,
                      env: dict[str, Any]) -> str:
-        label = str(tokens[idx].meta.get("label", ""))
-        number = env[_CONTEXT].footnotes.get(label, 0)
-        slug = make_id(label) or str(number)
+        number, slug = _footnote(tokens[idx], env)
         return f'<sup class="footnote-ref"><a href="#fn-{slug}">[{number}]</a></sup>'
 
     def footnote_open(self: RendererHTML, tokens: Sequence[Token], idx: int, options: Any,
                       env: dict[str, Any]) -> str:
-        label = str(tokens[idx].meta.get("label", ""))
-        number = env[_CONTEXT].footnotes.get(label, 0)
-        slug = make_id(label) or str(number)
+        number, slug = _footnote(tokens[idx], env)
         return f'<aside class="footnote" id="fn-{slug}"><sup>[{number}]</sup>\n'
 
     def footnote_close(self: RendererHTML, tokens: Sequence[Token], idx: int, options: Any,
@@ -215,6 +211,13 @@ def _md() -> MarkdownIt:
     md.add_render_rule("footnote_reference_open", footnote_open)
     md.add_render_rule("footnote_reference_close", footnote_close)
     return md
+
+
+def _footnote(token: Token, env: dict[str, Any]) -> tuple[int, str]:
+    """A footnote's number and anchor, shared by its reference and its text."""
+    label = str(token.meta.get("label", ""))
+    number = env[_CONTEXT].footnotes.get(label, 0)
+    return number, make_id(label) or str(number)
 
 
 def _render(tokens: Sequence[Token], env: dict[str, Any]) -> str:

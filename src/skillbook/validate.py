@@ -8,7 +8,7 @@ import multiprocessing
 import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ class ValidationResult:
     handbook: Handbook
     documents: tuple[Document, ...]
     issues: tuple[Issue, ...]
+    vocabulary: dict[str, dict[str, str]] = field(default_factory=dict)  # tag kind -> id -> label
 
     @property
     def errors(self) -> tuple[Issue, ...]:
@@ -88,7 +89,7 @@ def validate(project: Project, *, strict: bool = False, today: dt.date | None = 
     if strict:
         issues = [i.escalated() if i.severity is Severity.WARNING else i for i in issues]
     ordered = sorted(dict.fromkeys(issues), key=lambda i: (i.path, i.line, i.column))
-    return ValidationResult(handbook, tuple(documents), tuple(ordered))
+    return ValidationResult(handbook, tuple(documents), tuple(ordered), schemas.vocabulary)
 
 
 @dataclass(frozen=True)

@@ -88,9 +88,7 @@ def _load(app: Sphinx) -> None:
     for issue in result.errors:
         logger.warning("%s:%s:%s: %s[%s]: %s (%s)", issue.path, issue.line, issue.column, issue.severity.value,
                        issue.rule, issue.message, issue.hint, type="skillbook", subtype=issue.rule)
-    from skillbook.schema import load_schemas
-
-    data = SiteData(project, result.handbook, load_schemas(project.schemas_dir).vocabulary)
+    data = SiteData(project, result.handbook, result.vocabulary)
     for kind, items in (("module", result.handbook.modules), ("skill", result.handbook.skills),
                         ("homework", result.handbook.homework)):
         for item in items:
