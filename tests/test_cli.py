@@ -127,7 +127,7 @@ def test_broken_config_is_a_configuration_error(make_project: MakeProject) -> No
     root = make_project({"_config.yml": "title: x\nskillbook:\n  version: one\n"})
     result = run(root, "validate")
     assert result.returncode == 2
-    assert "_config.yml:3: `one` is not a SemVer version" in result.stderr
+    assert "_config.yml:3:12: `one` is not a SemVer version" in result.stderr
     assert "(in _config.yml: skillbook.version)" in result.stderr
 
 

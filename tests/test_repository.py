@@ -24,7 +24,7 @@ def test_every_schema_file_loads() -> None:
     assert set(schemas.validators) == set(schemas.field_meta)
     assert schemas.vocabulary["emotions"] and schemas.vocabulary["situations"]
     for path in (REPO / "schemas").glob("*.yml"):
-        assert path.stem in {"common", "module", "skill", "homework", "vocabulary"}, path
+        assert path.stem in {"common", "module", "skill", "homework", "page", "vocabulary"}, path
 
 
 def test_shipped_toc_is_the_generated_one() -> None:

@@ -186,12 +186,11 @@ def test_failing_builds_leave_build_untouched(tmp_path: Path) -> None:
     assert "Traceback" not in failed.stdout + failed.stderr
     assert tree_digest(root / "build" / "site") == before
     # a problem only Sphinx sees: the build stops with file and line, build/ is unchanged
-    skill.write_text(good.replace("A short body.", "A short body.\n\n```{no-such-directive}\n```\n"),
-                     encoding="utf-8")
+    skill.write_text(good.replace("A short body.", "A short body, see {ref}`no-such-label`."), encoding="utf-8")
     failed = skillbook(root, "build")
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert re.search(r"content/skills/test-module/sample-skill\.md:\d+:1: error\[sphinx", failed.stdout)
-    assert "no-such-directive" in failed.stdout
+    assert "no-such-label" in failed.stdout
     assert tree_digest(root / "build" / "site") == before
     assert not [p for p in (root / "build").iterdir() if p.name.startswith((".staging", ".old"))]
     # fixed again: the next build succeeds and reports nothing stale

@@ -1,54 +1,72 @@
-"""A Document's MyST body in, the problems in it out: raw HTML, unsafe directives, paths, links, sections.
+"""A Document's MyST body in, the problems in it out: anything the allowlist does not allow, paths, links, sections.
 
-The body is parsed with the same markdown-it configuration MyST uses, so what we check is what
-Sphinx would render. Directive bodies are parsed again, so nothing hides inside a `{note}`.
+The body is parsed with the markdown-it configuration MyST uses, and each directive's text with
+MyST's own directive parser, so what is checked is what Sphinx would run: the same arguments,
+options (`:key: value` lines or a YAML block) and content. Directive contents, titles and text
+options are Markdown to MyST, so they are checked by the same rules, as are included files.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any, ClassVar
 
+from docutils.parsers.rst import Directive as DocutilsDirective
+from docutils.parsers.rst import directives as docutils_directives
+from docutils.parsers.rst.states import MarkupError
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from myst_parser.config.main import MdParserConfig
+from myst_parser.parsers.directives import parse_directive_text
 from myst_parser.parsers.mdit import create_md_parser
 
-from skillbook.discover import Kind
+from skillbook import allowlist, targets
+from skillbook.allowlist import Body, Kind, Value
+from skillbook.discover import Kind as SourceKind
+from skillbook.discover import Source
 from skillbook.document import Document, LineMap
 from skillbook.issues import Issue
 
 MYST_EXTENSIONS = frozenset({"colon_fence", "deflist", "fieldlist", "substitution", "tasklist"})
-_FORBIDDEN_DIRECTIVES = {
-    "raw": ("raw-directive", "`{raw}` passes markup straight into the output",
-            "write the content in MyST Markdown instead"),
-    "eval-rst": ("raw-directive", "`{eval-rst}` can smuggle in raw markup and directives",
-                 "write the content in MyST Markdown instead"),
-    "code-cell": ("executable-code", "`{code-cell}` is executable code; content never runs code",
-                  "use a plain ``` code block if you need to show code"),
-    "raw-cell": ("raw-directive", "`{raw-cell}` passes markup straight into the output",
-                 "write the content in MyST Markdown instead"),
-}
-_PATH_DIRECTIVES = {"include", "literalinclude", "image", "figure"}
-# Directives whose content is code or data, not Markdown to look inside.
-_LITERAL_DIRECTIVES = {"code", "code-block", "sourcecode", "math", "literalinclude", "mermaid", "graphviz"}
-_OPTION = re.compile(r"^:([A-Za-z][\w-]*):\s*(.*)$")
 # markdown-it's task-list plugin emits this checkbox as an html_inline token; it is not author HTML
-_TASK_CHECKBOX = re.compile(r'^<input class="task-list-item-checkbox"( checked="checked")? disabled="disabled" '
-                            r'type="checkbox">$')
-_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
-_SAFE_SCHEMES = {"https", "mailto", "tel", "project", "inv"}
-_DANGEROUS_SCHEMES = {"javascript", "data", "vbscript", "file"}
+_TASK_CHECKBOX = ('<input class="task-list-item-checkbox" disabled="disabled" type="checkbox">',
+                  '<input class="task-list-item-checkbox" checked="checked" disabled="disabled" type="checkbox">')
 
 
 @cache
 def _parser() -> MarkdownIt:
     md = create_md_parser(MdParserConfig(enable_extensions=set(MYST_EXTENSIONS)), RendererHTML)
-    md.validateLink = lambda url: True  # type: ignore[method-assign] # see every link, including the ones markdown-it would drop
+    md.validateLink = lambda url: True  # type: ignore[method-assign] # see every link, also those markdown-it drops
     return md
+
+
+class _AnyOption(dict[str, Any]):
+    """An option spec that accepts every option as text, so each one can be checked against the table."""
+
+    def __missing__(self, key: str) -> Any:
+        return docutils_directives.unchanged
+
+    def __bool__(self) -> bool:
+        return True
+
+
+@cache
+def parsing_class(name: str) -> type[DocutilsDirective]:
+    """A stand-in for an allowed directive that makes MyST split its text exactly as for the real one."""
+    rule = allowlist.DIRECTIVES[name]
+    takes_argument = rule.argument is not None
+
+    class Parsed(DocutilsDirective):  # type: ignore[misc]
+        required_arguments = 1 if takes_argument and rule.required else 0
+        optional_arguments = 1 if takes_argument and not rule.required else 0
+        final_argument_whitespace = rule.argument_whitespace
+        has_content = rule.body is not Body.NONE
+        option_spec: ClassVar[dict[str, Any]] = _AnyOption()
+
+    return Parsed
 
 
 @dataclass
@@ -58,15 +76,23 @@ class _Context:
     issues: list[Issue]
     visited: set[Path] = field(default_factory=set)
 
+    @property
+    def origin(self) -> targets.Origin:
+        return targets.Origin(self.document.source.path, self.content_dir)
+
     def report(self, body_line: int, rule: str, message: str, hint: str) -> None:
-        line = self.document.body_line(body_line)
+        line = self.document.body_line(max(1, body_line))
         self.issues.append(Issue(self.document.source.rel, line, 1, rule, message, hint))
+
+    def report_findings(self, body_line: int, findings: list[targets.Finding]) -> None:
+        for finding in findings:
+            self.report(body_line, finding.rule, finding.message, finding.hint)
 
 
 def check_body(document: Document, content_dir: Path, required_sections: tuple[str, ...] = ()) -> list[Issue]:
     context = _Context(document, content_dir, [])
     headings = _walk(_parser().parse(document.body), 0, context)
-    if document.source.kind is not Kind.PAGE:
+    if document.source.kind is not SourceKind.PAGE:
         for level, text, line in headings:
             if level == 1:
                 context.report(line, "extra-title", f"`# {text}` adds a second page title",
@@ -85,7 +111,7 @@ def _normal(heading: str) -> str:
 
 
 def _walk(tokens: list[Token], offset: int, context: _Context) -> list[tuple[int, str, int]]:
-    """Check tokens; returns the headings found as (level, text, body line)."""
+    """Check tokens whose first line is body line `offset + 1`; returns the headings (level, text, line)."""
     headings: list[tuple[int, str, int]] = []
     line = offset + 1
     for index, token in enumerate(tokens):
@@ -96,16 +122,21 @@ def _walk(tokens: list[Token], offset: int, context: _Context) -> list[tuple[int
         elif token.type in ("html_block", "html_inline"):
             _raw_html(token.content, line, context)
         elif token.type in ("fence", "colon_fence"):
-            _directive(token, line, context)
+            _fence(token, line, context)
         elif token.type == "inline" and token.children:
             _inline(token.children, line, context)
     return headings
 
 
+def _markdown(text: str, line: int, context: _Context) -> None:
+    """Text that MyST parses as Markdown (a title, a caption, a text option), starting on `line`."""
+    if text.strip():
+        _walk(_parser().parse(text), line - 1, context)
+
+
 def _raw_html(content: str, line: int, context: _Context) -> None:
     if content.lstrip().startswith("<!--"):
-        context.report(line, "raw-html", "HTML comments are raw HTML",
-                       "use a MyST comment: a line starting with `%`")
+        context.report(line, "raw-html", "HTML comments are raw HTML", "use a MyST comment: a line starting with `%`")
         return
     tag = content.strip().splitlines()[0][:60] if content.strip() else content
     context.report(line, "raw-html", f"raw HTML is not allowed: `{tag}`",
@@ -118,141 +149,113 @@ def _inline(children: list[Token], line: int, context: _Context) -> None:
         if child.type in ("softbreak", "hardbreak"):
             line += 1
         elif child.type == "html_inline":
-            if _TASK_CHECKBOX.match(child.content):
+            if child.content in _TASK_CHECKBOX:
                 continue
             if not (reported_html and child.content.startswith("</")):  # one report per element
                 _raw_html(child.content, line, context)
             reported_html = True
         elif child.type == "link_open":
-            _link(str(child.attrs.get("href", "")), line, context)
+            context.report_findings(line, targets.check_link(str(child.attrs.get("href", "")), context.origin))
         elif child.type == "image":
-            _local_path(str(child.attrs.get("src", "")), "image", line, context)
+            source = str(child.attrs.get("src", ""))
+            context.report_findings(line, targets.check_path(source, context.origin, targets.IMAGE_SUFFIXES, "image"))
         elif child.type == "myst_role":
-            name = str(child.meta.get("name", ""))
-            if name.startswith("raw"):
-                context.report(line, "raw-directive", f"the `{{{name}}}` role passes raw markup through",
-                               "write the text in MyST Markdown instead")
+            _role(str(child.meta.get("name", "")), child.content, line, context)
 
 
-def _directive(token: Token, line: int, context: _Context) -> None:
+def _role(name: str, text: str, line: int, context: _Context) -> None:
+    found = allowlist.role(name)
+    if found is None:
+        context.report(line, *allowlist.unknown_role(name))
+        return
+    kind, _purpose = found
+    target = text.rsplit("<", 1)[1].rstrip(">").strip() if text.rstrip().endswith(">") and "<" in text else text
+    _value(kind, target, f"the `{{{name}}}` role", line, context)
+
+
+def _value(kind: Kind, value: str, what: str, line: int, context: _Context) -> None:
+    """Check one argument, option or role value by its kind."""
+    if kind.value is Value.PATH:
+        context.report_findings(line, targets.check_path(value, context.origin, kind.suffixes, what))
+    elif kind.value is Value.LINK:
+        context.report_findings(line, targets.check_link(value, context.origin, what))
+    elif kind.value is Value.TEXT:
+        _markdown(value, line, context)
+    else:
+        problem = allowlist.value_problem(kind, value)
+        if problem:
+            context.report(line, "option-value", f"{what} {problem}", f"give {what} {kind.describe()}")
+
+
+def _fence(token: Token, line: int, context: _Context) -> None:
     info = token.info.strip()
     if not info.startswith("{") or "}" not in info:
+        return  # a plain code block
+    written, _, first_line = info[1:].partition("}")
+    name = written.strip()
+    rule = allowlist.directive(name)
+    if rule is None:
+        context.report(line, *allowlist.unknown_directive(name))
         return
-    written, _, argument = info[1:].partition("}")
-    name, argument = written.strip().lower(), argument.strip()  # docutils matches directive names in any case
-    if name in _FORBIDDEN_DIRECTIVES:
-        rule, message, hint = _FORBIDDEN_DIRECTIVES[name]
-        context.report(line, rule, message.replace(f"{{{name}}}", f"{{{written.strip()}}}"), hint)
+    try:
+        parsed = parse_directive_text(parsing_class(name.lower()), first_line.strip(), token.content, line=line)
+    except MarkupError as exc:
+        context.report(line, "directive-syntax", f"`{{{name}}}`: {exc}", "check the directive's first line")
         return
-    for option, value in _options(token.content):
-        if _SCHEME.match(value) or option in ("target", "link"):
-            _link(value, line, context)
-    if name in _PATH_DIRECTIVES:
-        _local_path(argument, f"{{{name}}}", line, context)
-        if name == "include":
-            _included(argument, line, context)
-    elif argument:  # e.g. an admonition title or a note's first line: rendered as Markdown
-        _walk(_parser().parse(argument), line - 1, context)
-    if name not in _LITERAL_DIRECTIVES:
-        _walk(_parser().parse(token.content), line, context)
+    shown = f"`{{{name}}}`"
+    if parsed.arguments and rule.argument is not None:
+        _argument(name, rule, " ".join(parsed.arguments), line, context)
+    elif rule.argument is not None and rule.required:
+        context.report(line, "directive-syntax", f"{shown} needs {rule.argument.describe()} after its name",
+                       f"write e.g. ```{{{name}}} ...")
+    content_lines = token.content.splitlines()
+    for option, value in parsed.options.items():
+        option_line = line + 1 + _option_offset(content_lines, option)
+        kind = rule.options.get(option)
+        if kind is None:
+            context.report(option_line, *allowlist.unknown_option(name, option, rule))
+            continue
+        _value(kind, str(value or ""), f"{shown} option `:{option}:`", option_line, context)
+        if option == "file" and name.lower() == "csv-table":
+            _checked_file(str(value or ""), option_line, context)
+    body = "\n".join(parsed.body)
+    # without an argument, text after the name is the first line of the content (MyST's rule)
+    body_line = line if rule.argument is None and first_line.strip() else line + 1 + parsed.body_offset
+    if rule.body is Body.NONE and body.strip():
+        context.report(body_line, "directive-content", f"{shown} takes no content", "remove the lines inside it")
+    elif rule.body is Body.MARKDOWN or name.lower() == "csv-table":  # CSV cells are Markdown to MyST too
+        _walk(_parser().parse(body), body_line - 1, context)
+    if name.lower() == "include" and parsed.arguments:
+        _checked_file(parsed.arguments[0], line, context)
 
 
-def _options(content: str) -> list[tuple[str, str]]:
-    """A directive's `:name: value` options (the lines at the top of its content)."""
-    found = []
-    for text in content.splitlines():
-        match = _OPTION.match(text.strip())
-        if match is None:
-            break
-        found.append((match.group(1), match.group(2).strip()))
-    return found
+def _argument(name: str, rule: allowlist.Directive, argument: str, line: int, context: _Context) -> None:
+    assert rule.argument is not None
+    _value(rule.argument, argument, f"`{{{name}}}`", line, context)
 
 
-def _included(path: str, line: int, context: _Context) -> None:
-    """Check the Markdown an `{include}` pulls in, as if it were written here (files named `_*` included)."""
-    resolved = _resolve(path, context)
-    if resolved is None or not resolved.is_file() or resolved in context.visited:
+def _option_offset(lines: list[str], option: str) -> int:
+    """The line of `option` within the directive's content (`:option:` or a YAML block's `option:`)."""
+    for index, text in enumerate(lines):
+        stripped = text.strip().removeprefix(":")
+        if stripped.startswith(f"{option}:"):
+            return index
+    return 0
+
+
+def _checked_file(path: str, line: int, context: _Context) -> None:
+    """Check the Markdown an `{include}` (or a CSV table) pulls in, as if it were written here."""
+    resolved, findings = targets.resolve(path, context.origin, "include")
+    if findings or resolved is None or not resolved.is_file() or resolved in context.visited:
         return
     context.visited.add(resolved)
-    from skillbook.discover import Source
-
     try:
         text = resolved.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        context.report(line, "missing-file", f"{{include}} `{path}` cannot be read as UTF-8 text",
-                       "save the included file as UTF-8")
+        context.report(line, "missing-file", f"`{path}` cannot be read as UTF-8 text", "save the file as UTF-8")
         return
-    rel = context.document.source.rel.rsplit("/", 1)[0] + "/" + path if not path.startswith("/") else path[1:]
     root = context.content_dir.parent.resolve()
-    rel = resolved.relative_to(root).as_posix() if root in resolved.parents else rel
-    included = Document(Source(resolved, rel, Kind.PAGE), None, text, LineMap())
+    rel = resolved.relative_to(root).as_posix()
+    included = Document(Source(resolved, rel, SourceKind.PAGE), None, text, LineMap())
     inner = _Context(included, context.content_dir, context.issues, context.visited)
     _walk(_parser().parse(text), 0, inner)
-
-
-def _link(href: str, line: int, context: _Context) -> None:
-    match = _SCHEME.match(href)
-    if match is None:
-        _internal_link(href, line, context)
-        return
-    scheme = match.group(1).lower()
-    if scheme in _SAFE_SCHEMES:
-        return
-    if scheme == "http":
-        context.report(line, "insecure-link", f"`{href}` uses plain http",
-                       "use the https:// address of the page")
-    elif scheme in _DANGEROUS_SCHEMES:
-        context.report(line, "unsafe-link", f"`{scheme}:` links are not allowed: `{href[:60]}`",
-                       "link to an https:// page or to another page of the handbook")
-    else:
-        context.report(line, "unsafe-link", f"links with `{scheme}:` are not allowed",
-                       "use https:, mailto:, tel: or a link to another page of the handbook")
-
-
-def _internal_link(href: str, line: int, context: _Context) -> None:
-    target = href.split("#", 1)[0].split("?", 1)[0]
-    if not target:
-        return
-    if not target.endswith((".md", ".ipynb")):
-        _local_path(target, "link", line, context)
-        return
-    resolved = _resolve(target, context)
-    if resolved is None:
-        _outside(href, "link", line, context)
-    elif not resolved.is_file():
-        context.report(line, "broken-link", f"the link target `{href}` does not exist",
-                       "check the file name; links are relative to this file")
-
-
-def _local_path(path: str, what: str, line: int, context: _Context) -> None:
-    if not path:
-        context.report(line, "missing-path", f"{what} has no path", "give the path of a file in content/")
-        return
-    if _SCHEME.match(path):
-        context.report(line, "remote-file", f"{what} points outside the handbook: `{path[:60]}`",
-                       "copy the file into content/ and use a relative path; the site works offline")
-        return
-    resolved = _resolve(path, context)
-    if resolved is None:
-        _outside(path, what, line, context)
-    elif not resolved.exists():
-        context.report(line, "missing-file", f"{what} `{path}` does not exist",
-                       "check the path; it is relative to this file")
-
-
-def _outside(path: str, what: str, line: int, context: _Context) -> None:
-    context.report(line, "path-outside-content", f"{what} `{path}` leaves the content folder",
-                   "only files inside content/ may be included or shown")
-
-
-def _resolve(path: str, context: _Context) -> Path | None:
-    """The file `path` names, or None when it is outside the content folder."""
-    root = context.content_dir.parent
-    base = root if path.startswith("/") else context.document.source.path.parent
-    resolved = (base / path.lstrip("/")).resolve()
-    content = context.content_dir.resolve()
-    if resolved != content and content not in resolved.parents:
-        return None
-    return resolved
-
-

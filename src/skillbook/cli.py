@@ -19,7 +19,7 @@ from skillbook.errors import ConfigError, ContentError, SkillbookError
 from skillbook.issues import Issue
 from skillbook.pipeline import OUTPUTS, build
 from skillbook.project import Project, load_project
-from skillbook.report import FORMATS, format_issues, summary_line
+from skillbook.report import FORMATS, format_issues, shown, summary_line
 from skillbook.scaffold import new_item
 from skillbook.toc import generate_toc, write_toc
 from skillbook.validate import ValidationResult, validate
@@ -248,14 +248,14 @@ def main(argv: list[str] | None = None) -> NoReturn:
         click.echo(summary_line(exc.issues, 0), err=True)
         code = exc.exit_code
     except SkillbookError as exc:
-        click.echo(f"skillbook: error: {exc}", err=True)
+        click.echo(f"skillbook: error: {shown(str(exc))}", err=True)
         code = exc.exit_code
     except KeyboardInterrupt:
         code = 130
     except Exception as exc:  # a bug: one clear line, never a traceback for the user
         if os.environ.get("SKILLBOOK_DEBUG"):
             raise
-        click.echo(f"skillbook: internal error: {type(exc).__name__}: {exc} "
+        click.echo(f"skillbook: internal error: {type(exc).__name__}: {shown(str(exc))} "
                    "(please report it; SKILLBOOK_DEBUG=1 shows the traceback)", err=True)
         code = INTERNAL_ERROR
     sys.exit(code if isinstance(code, int) else 0)

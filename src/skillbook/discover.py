@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from skillbook.issues import Issue
-from skillbook.project import Project
+
+if TYPE_CHECKING:
+    from skillbook.project import Project
 
 SOURCE_SUFFIXES = (".md", ".ipynb")
 
@@ -41,7 +45,10 @@ class Source:
 
 
 def discover(project: Project) -> tuple[list[Source], list[Issue]]:
-    """Every MyST Markdown file and notebook under `content/`, classified by where it lives."""
+    """Every MyST Markdown file and notebook under `content/`, classified by where it lives.
+
+    Symlinks are never followed out of `content/`: a linked file or folder that leads outside is
+    reported, not read. Files larger than `skillbook.max_file_size` are reported, not read."""
     sources: list[Source] = []
     issues: list[Issue] = []
     content = project.content_dir
@@ -49,13 +56,30 @@ def discover(project: Project) -> tuple[list[Source], list[Issue]]:
         issues.append(Issue("content", 1, 1, "no-content", "the project has no content/ folder",
                             "create content/skills/<module>/index.md (see `skillbook new --help`)"))
         return sources, issues
-    for path in sorted(content.rglob("*")):
-        if path.suffix not in SOURCE_SUFFIXES or not path.is_file():
-            continue
+    inside = content.resolve()
+    for path in _walk(content):
         parts = path.relative_to(content).parts
         if any(part.startswith((".", "_")) for part in parts) or ".ipynb_checkpoints" in parts:
             continue
-        rel = project.relative(path)
+        rel = path.relative_to(project.root).as_posix()
+        if path.is_symlink():
+            target = path.resolve()
+            if inside not in target.parents:
+                issues.append(Issue(rel, 1, 1, "symlink-outside",
+                                    f"`{rel}` is a link to `{_shown(path)}`, outside content/; it is not read",
+                                    "replace the link with the file or folder itself"))
+                continue
+            if target.is_dir():
+                continue  # a folder linked from elsewhere in content/ is read where it really is
+        if path.suffix not in SOURCE_SUFFIXES or not path.is_file():
+            continue
+        size = path.stat().st_size
+        if size > project.config.max_file_size:
+            issues.append(Issue(rel, 1, 1, "file-too-large",
+                                f"the file is {size:,} bytes; content files may be at most "
+                                f"{project.config.max_file_size:,}",
+                                "split it into several pages, or raise skillbook.max_file_size in _config.yml"))
+            continue
         source = _classify(path, rel, parts)
         if source is None:
             issues.append(Issue(rel, 1, 1, "unexpected-location",
@@ -65,6 +89,23 @@ def discover(project: Project) -> tuple[list[Source], list[Issue]]:
             continue
         sources.append(source)
     return sources, issues
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Every entry under `folder`, sorted, without descending into linked folders."""
+    found: list[Path] = []
+    for current, folders, files in os.walk(folder, followlinks=False):
+        base = Path(current)
+        folders.sort()
+        found.extend(base / name for name in (*folders, *files) if (base / name).is_symlink() or name in files)
+    return sorted(found)
+
+
+def _shown(link: Path) -> str:
+    try:
+        return os.readlink(link)
+    except OSError:
+        return "an unreadable place"
 
 
 def _classify(path: Path, rel: str, parts: tuple[str, ...]) -> Source | None:

@@ -8,12 +8,14 @@ author edits it like any other text; its remaining Markdown cells are the body.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import nbformat
 
+from skillbook.allowlist import reserved_key
 from skillbook.discover import Kind, Source
 from skillbook.issues import Issue
 from skillbook.yamlload import LoadedYaml, load_yaml
@@ -70,9 +72,24 @@ def read_document(source: Source) -> tuple[Document | None, list[Issue]]:
         line = text.count("\n", 0, text.index("\x00")) + 1
         return None, [Issue(source.rel, line, 1, "encoding", "the file contains a NUL byte",
                             "this looks like a binary file; save it as UTF-8 text")]
-    if source.is_notebook:
-        return _read_notebook(source, text)
-    return _read_markdown(source, text)
+    controls = _control_characters(source, text)
+    document, issues = _read_notebook(source, text) if source.is_notebook else _read_markdown(source, text)
+    return document, [*controls, *issues]
+
+
+# Invisible characters that can hide or reorder text (terminal escapes, bidirectional overrides).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _control_characters(source: Source, text: str) -> list[Issue]:
+    issues = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        found = _CONTROL.search(line)
+        if found:
+            issues.append(Issue(source.rel, number, found.start() + 1, "control-character",
+                                f"the line contains an invisible control character (U+{ord(found.group()):04X})",
+                                "delete it; retype the text around it if you cannot see it"))
+    return issues
 
 
 def _read_markdown(source: Source, text: str) -> tuple[Document | None, list[Issue]]:
@@ -114,7 +131,8 @@ def _read_notebook(source: Source, text: str) -> tuple[Document | None, list[Iss
                             "open and save it again in Jupyter")]
     raw_lines = text.splitlines()
     cell_lines = _locate_cell_lines(raw_lines, [cell.source for cell in notebook.cells])
-    issues: list[Issue] = []
+    issues: list[Issue] = [Issue(source.rel, _key_line(raw_lines, key), 1, *refused)
+                           for key in notebook.metadata if (refused := reserved_key(key))]
     meta: LoadedYaml | None = None
     body_parts: list[str] = []
     body_map: list[int] = []
@@ -133,6 +151,12 @@ def _read_notebook(source: Source, text: str) -> tuple[Document | None, list[Iss
                                 f"cell {index + 1} is a raw cell, which can carry raw HTML",
                                 "turn it into a Markdown cell"))
             continue
+        if cell.get("attachments"):
+            issues.append(Issue(source.rel, first, 1, "notebook-attachment",
+                                f"cell {index + 1} embeds a file (an attachment), which is never checked",
+                                "save the picture in content/ and show it with ![description](file.png)"))
+        issues.extend(Issue(source.rel, first, 1, *refused) for key in cell.metadata
+                      if (refused := reserved_key(key)))
         if index == 0 and lines and lines[0].rstrip() == _FENCE:
             close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in _CLOSERS), None)
             if close is None:
@@ -154,6 +178,12 @@ def _read_notebook(source: Source, text: str) -> tuple[Document | None, list[Iss
 
     line_map = LineMap(lines=tuple(body_map or [1]))
     return Document(source, meta, "\n".join(body_parts), line_map, front_matter_line), issues
+
+
+def _key_line(raw_lines: list[str], key: str) -> int:
+    """The line of a notebook-level metadata key (nbformat writes the notebook's metadata after the cells)."""
+    needle = json.dumps(key) + ":"
+    return next((i + 1 for i in range(len(raw_lines) - 1, -1, -1) if needle in raw_lines[i]), 1)
 
 
 def _line_map(lines: list[int], fallback: int) -> Callable[[int], int]:

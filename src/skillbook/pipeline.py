@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from skillbook import __version__
-from skillbook.errors import ContentError
+from skillbook.errors import ConfigError, ContentError
 from skillbook.issues import Issue
 from skillbook.models import Handbook
 from skillbook.project import Project
@@ -52,6 +52,7 @@ def build(
 ) -> BuildReport:
     """Build into `build/` (the clinician edition into `build/clinician/`, with its own cache)."""
     out = output_dir or (project.build_dir if edition == "client" else project.build_dir / edition)
+    _usable(project, out)
     cache = out / ".cache"
     progress("validating content")
     result = validate(project, strict=strict, cache_dir=cache / "validation")
@@ -65,6 +66,7 @@ def build(
         toc_path = cache / "preview-toc.yml"
         toc_path.parent.mkdir(parents=True, exist_ok=True)
         toc_path.write_text(generate_toc(project, result.handbook), encoding="utf-8")
+    _clear_dead_builds(out)
     staging = out / f".staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -115,6 +117,49 @@ def build(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report
+
+
+def _usable(project: Project, out: Path) -> None:
+    """`build/` must be a folder we can write to; say so in a sentence otherwise (exit 2)."""
+    for folder in (out, *out.parents):
+        if folder.exists() and not folder.is_dir():
+            raise ConfigError(f"{_shown(project, folder).rstrip('/')} is a file, not a folder: skillbook writes "
+                              "its outputs there; move the file away")
+        if folder == project.root:
+            break
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".write-test-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError(f"cannot write to {_shown(project, out)}: {exc.strerror or exc}; check its permissions") \
+            from None
+
+
+def _clear_dead_builds(out: Path) -> None:
+    """A build that was killed leaves its staging folder (and maybe an old output) behind: remove
+    them when the process that made them is gone, so they never pile up."""
+    for leftover in out.glob(".*-*"):
+        kind, _, pid = leftover.name.rpartition("-")
+        if not (kind == ".staging" or kind.startswith(".old-")) or not pid.isdigit() or _alive(int(pid)):
+            continue
+        if kind.startswith(".old-") and not (out / kind.removeprefix(".old-")).exists():
+            leftover.rename(out / kind.removeprefix(".old-"))  # killed mid-swap: the old output is the good one
+            continue
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # our own leftovers from an earlier build in this process (tests, the preview)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _write_bundle(project: Project, handbook: Handbook, target: Path, cache: Path, edition: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 
 from skillbook.issues import Issue
@@ -18,10 +19,19 @@ def format_issues(issues: Sequence[Issue], fmt: str) -> str:
     return "".join(_text(issue) for issue in issues)
 
 
+def shown(text: str) -> str:
+    """Text from content, safe to print: control characters become visible escapes (`\\x1b`)."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
 def _text(issue: Issue) -> str:
-    line = f"{issue.path}:{issue.line}:{issue.column}: {issue.severity.value}[{issue.rule}]: {issue.message}\n"
+    line = (f"{shown(issue.path)}:{issue.line}:{issue.column}: {issue.severity.value}[{issue.rule}]: "
+            f"{shown(issue.message)}\n")
     if issue.hint:
-        line += f"    hint: {issue.hint}\n"
+        line += f"    hint: {shown(issue.hint)}\n"
     return line
 
 
@@ -29,10 +39,10 @@ def _github(issue: Issue) -> str:
     # https://docs.github.com/actions/reference/workflow-commands-for-github-actions
     level = "error" if issue.is_error else "warning"
     props = ",".join([
-        f"file={_escape_property(issue.path)}", f"line={issue.line}", f"col={issue.column}",
+        f"file={_escape_property(shown(issue.path))}", f"line={issue.line}", f"col={issue.column}",
         f"title={_escape_property('skillbook ' + issue.rule)}",
     ])
-    message = issue.message + (f" (hint: {issue.hint})" if issue.hint else "")
+    message = shown(issue.message) + (f" (hint: {shown(issue.hint)})" if issue.hint else "")
     return f"::{level} {props}::{_escape_data(message)}"
 
 
@@ -46,8 +56,8 @@ def _escape_property(text: str) -> str:
 
 def format_json(issues: Sequence[Issue]) -> str:
     rows = [
-        {"path": i.path, "line": i.line, "column": i.column, "rule": i.rule, "severity": i.severity.value,
-         "message": i.message, "hint": i.hint}
+        {"path": shown(i.path), "line": i.line, "column": i.column, "rule": i.rule, "severity": i.severity.value,
+         "message": shown(i.message), "hint": shown(i.hint)}
         for i in issues
     ]
     errors = sum(1 for i in issues if i.is_error)

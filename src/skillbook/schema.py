@@ -16,10 +16,10 @@ from typing import Any
 from cerberus import TypeDefinition, Validator, errors
 from cerberus.schema import DefinitionSchema
 
+from skillbook.config import SEMVER
 from skillbook.discover import Kind
 from skillbook.errors import ConfigError
 from skillbook.issues import Issue
-from skillbook.project import SEMVER
 from skillbook.yamlload import LoadedYaml, PathKey, format_path, load_yaml
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -233,6 +233,13 @@ def load_schemas(schemas_dir: Path, *, today: dt.date | None = None) -> SchemaSe
         validators[kind] = validator
         field_meta[kind] = fields
         sections[kind] = tuple((data.get("body") or {}).get("required_sections") or ())
+    page_fields = _read_schema_file(schemas_dir / "page.yml").get("fields") or {}
+    try:
+        pages = ContentValidator(page_fields, vocabulary=vocabulary_sets, today=today)
+    except Exception as exc:
+        raise ConfigError(f"schemas/page.yml: invalid schema: {exc}") from None
+    pages._schema = _CheckedSchema(pages, pages.schema.schema)
+    validators[Kind.PAGE], field_meta[Kind.PAGE] = pages, page_fields
     return SchemaSet(validators, field_meta, sections, vocabulary)
 
 

@@ -24,9 +24,9 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from skillbook.config import SEMVER
 from skillbook.discover import Kind
 from skillbook.errors import ConfigError
-from skillbook.project import SEMVER
 from skillbook.schema import _OPTION_KEYS, FIELD_KEYS, LANGUAGE_TAG, MAX_RATING_STEPS, SLUG, SchemaSet
 from skillbook.yamlload import load_yaml
 

@@ -106,8 +106,15 @@ def parse_warnings(text: str, project: Project) -> list[Issue]:
         path = match.group("path") or ""
         rel = project.relative(Path(path)) if path and Path(path).is_absolute() else (path or "_config.yml")
         kind = match.group("type") or "sphinx"
-        issues.append(Issue(rel, int(match.group("line") or 1), 1, f"sphinx-{kind}".replace(".", "-"),
-                            match.group("message"), _hint_for(kind)))
+        message, hint = match.group("message"), _hint_for(kind)
+        if kind.startswith("skillbook."):  # our own checks: the rule as validate names it, and its hint
+            kind = kind.removeprefix("skillbook.")
+            rule = kind
+            if message.endswith(")") and " (" in message:
+                message, hint = message[:-1].rsplit(" (", 1)
+        else:
+            rule = f"sphinx-{kind}".replace(".", "-")
+        issues.append(Issue(rel, int(match.group("line") or 1), 1, rule, message, hint))
     return issues
 
 

@@ -8,11 +8,11 @@ import multiprocessing
 import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from skillbook import __version__
+from skillbook import __version__, allowlist
 from skillbook.body import check_body
 from skillbook.crossref import Entry, check_cross_references
 from skillbook.discover import Kind, Source, discover
@@ -73,6 +73,8 @@ def validate(project: Project, *, strict: bool = False, today: dt.date | None = 
                                          unverified=unverified))
     handbook = _handbook(entries)
     items = [*handbook.modules, *handbook.skills, *handbook.homework]
+    # a file left out of the handbook because its id is taken exists all the same
+    broken |= {e.document.source.docname for e in entries} - {i.docname for i in items}
     pages = {d.source.docname for d in documents if d.source.kind is Kind.PAGE}
     issues.extend(check_toc(
         project,
@@ -181,11 +183,22 @@ def _check_file(source: Source, schemas: SchemaSet, content_dir: Path) -> _Check
         return _Checked(source, None, issues, None)
     issues.extend(check_body(document, content_dir, schemas.required_sections.get(source.kind, ())))
     meta = document.meta
-    if source.kind is Kind.PAGE or meta is None or meta.problems or not isinstance(meta.data, dict):
+    if meta is None or meta.problems or not isinstance(meta.data, dict):
         return _Checked(source, document, issues, None)
+    reserved = []
+    for key in meta.data:
+        refused = allowlist.reserved_key(key) if isinstance(key, str) else None
+        if refused:
+            where = meta.key_position((key,))
+            issues.append(Issue(source.rel, where.line, where.column, *refused))
+            reserved.append(key)
+    if reserved:  # reported once, in their own words, not again as unknown fields
+        meta = replace(meta, data={k: v for k, v in meta.data.items() if k not in reserved})
     data, schema_issues = check_front_matter(schemas, source.kind, source.rel, meta)
     issues.extend(schema_issues)
-    return _Checked(source, document, issues, None if schema_issues else data)
+    if source.kind is Kind.PAGE:
+        return _Checked(source, document, issues, None)
+    return _Checked(source, document, issues, None if schema_issues or reserved else data)
 
 
 def _identity(source: Source) -> tuple[Kind, str]:

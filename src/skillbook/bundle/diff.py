@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from skillbook.bundle.loader import Bundle, Entry, Homework
+from skillbook.config import SEMVER
 from skillbook.models import Field as FormField
-from skillbook.project import SEMVER
 
 KINDS = ("module", "skill", "homework")
 

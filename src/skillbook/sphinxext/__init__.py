@@ -20,12 +20,15 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from skillbook import __version__
+from skillbook import __version__, targets
+from skillbook.body import MYST_EXTENSIONS
 from skillbook.editions import split_clinician_notes
 from skillbook.models import Handbook, Homework, Item, Module, Skill
 from skillbook.project import Project, load_project
 from skillbook.sphinxext import cards as sb
+from skillbook.sphinxext import gate
 from skillbook.sphinxext.jsonld import json_ld
+from skillbook.sphinxext.rules import ContentRules
 from skillbook.validate import ValidationResult, validate
 from skillbook.worksheets import packet_name
 from skillbook.yamlload import load_yaml
@@ -65,6 +68,21 @@ def _configure(app: Sphinx, config: Config) -> None:
     config.myst_title_to_header = True
     # Strict builds see every warning; Jupyter Book would hide myst.domains ones.
     config.suppress_warnings = []
+    config.show_warning_types = True  # `[skillbook.<rule>]`: skillbook build reports the rule
+    # Content never executes code, whatever _config.yml or a notebook says (validate refuses both).
+    config.nb_execution_mode = "off"
+    # Exactly the Markdown that `skillbook validate` parses: no raw-HTML extensions, no linkify.
+    config.myst_enable_extensions = sorted(MYST_EXTENSIONS)
+    config.myst_url_schemes = sorted(targets.LINK_SCHEMES)
+    config.myst_substitutions = {key: str(value) for key, value in (config.myst_substitutions or {}).items()}
+    # Nothing but the extension's own assets on every page: Jupyter Book adds every file of a
+    # root `_static/` folder to every page, and _config.yml could list more.
+    config.html_js_files = []
+    config.html_css_files = []
+    config.html_extra_path = []
+    config.html_static_path = []
+    config.source_suffix = {suffix: kind for suffix, kind in dict(config.source_suffix).items()
+                            if suffix in (".md", ".ipynb")}
     config.templates_path = [str(HERE / "templates"), *config.templates_path]
     config.html_static_path = [*config.html_static_path, str(HERE / "static")]
     app.add_css_file("skillbook.css")
@@ -79,11 +97,19 @@ def _configure(app: Sphinx, config: Config) -> None:
         "skillbook.sphinxext.read_notebook", {"edition": config.skillbook_edition}, False)}
     # Only the current module's pages are listed in the sidebar: the full tree in every page grows
     # with the square of the page count (a 1,000-page handbook would write a million links).
-    config.html_theme_options = {"collapse_navbar": True, **(config.html_theme_options or {})}
+    theme_options = {key: value for key, value in (config.html_theme_options or {}).items()
+                     if key not in _UNSAFE_THEME_OPTIONS}
+    config.html_theme_options = {"collapse_navbar": True, **theme_options}
+
+
+# Theme options that put raw HTML or third-party scripts on every page (_config.yml refuses them too).
+_UNSAFE_THEME_OPTIONS = frozenset({"extra_footer", "announcement", "analytics", "comments", "launch_buttons",
+                                   "extra_navbar", "footer_content_items", "article_header_end"})
 
 
 def _load(app: Sphinx) -> None:
     project = load_project(Path(app.srcdir))
+    gate.install(app, project.content_dir)
     result = _primed.pop(str(project.root.resolve()), None) or validate(project)
     for issue in result.errors:
         logger.warning("%s:%s:%s: %s[%s]: %s (%s)", issue.path, issue.line, issue.column, issue.severity.value,
@@ -135,34 +161,44 @@ def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildE
     env.skillbook_aggregates |= getattr(other, "skillbook_aggregates", set())  # type: ignore[attr-defined]
 
 
-def _drop_raw(doctree: nodes.document) -> None:
-    """Raw HTML is disabled: `skillbook validate` rejects it, and a plain Sphinx build drops it loudly."""
-    for raw in list(doctree.findall(nodes.raw)):
-        logger.warning("raw %s is not allowed in content and was removed", raw.get("format", "markup"),
-                       location=raw, type="skillbook", subtype="raw-html")
-        raw.parent.remove(raw)
-
-
 def _prepare_source(app: Sphinx, docname: str, source: list[str]) -> None:
-    """Hand MyST only the front matter it uses (the title), at the same line numbers.
+    """Hand MyST only the front matter it uses (the title, as literal text), at the same line numbers.
 
     Our metadata is rendered by this extension from the validated model; MyST would otherwise
-    turn every field into docinfo, and it cannot serialise nested dates such as `review`.
+    turn every field into docinfo, read its own settings from it (execution, `html_meta`,
+    substitutions), and parse the title as Markdown.
     """
+    if not gate.check_source(app.env, docname):
+        source[0] = ""
+        return
     if app.config.skillbook_edition == "client":
         source[0] = _without_clinician_notes(source[0])
     text = source[0]
-    if docname not in _data(app).items:
-        return
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         return
     close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if close is None:
         return
-    item = _data(app).items[docname]
-    kept = [f"title: {json.dumps(item.title)}"] + [""] * (close - 2)
-    source[0] = "\n".join(["---", *kept, *lines[close:]])
+    item = _data(app).items.get(docname)
+    title = item.title if item else _front_matter_title(lines[1:close])
+    kept = ([f"title: {json.dumps(literal_markdown(title))}"] if title else []) + [""] * (close - 1)
+    source[0] = "\n".join(["---", *kept[:close - 1], *lines[close:]])
+
+
+def literal_markdown(text: str) -> str:
+    """Text that MyST renders exactly as written: metadata is plain text, never markup."""
+    flat = " ".join(text.split())
+    return "".join("\\" + char if char in _ASCII_PUNCTUATION else char for char in flat)
+
+
+_ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def _front_matter_title(lines: list[str]) -> str:
+    loaded = load_yaml("\n".join(lines))
+    title = loaded.data.get("title") if isinstance(loaded.data, dict) else None
+    return title if isinstance(title, str) else ""
 
 
 def _without_clinician_notes(text: str) -> str:
@@ -179,9 +215,13 @@ def read_notebook(text: str, edition: str = "client") -> Any:
     import nbformat
 
     notebook = nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
+    # Only Markdown reaches the page: no code, no stored outputs, no raw cells, no embedded
+    # attachments, and no notebook settings for MyST-NB (validate refuses all of them).
+    notebook.metadata = nbformat.from_dict({})  # type: ignore[no-untyped-call]
+    notebook.cells = [cell for cell in notebook.cells if cell.cell_type == "markdown"]
     for index, cell in enumerate(notebook.cells):
-        if cell.cell_type != "markdown":
-            continue
+        cell.pop("attachments", None)
+        cell.metadata = nbformat.from_dict({})  # type: ignore[no-untyped-call]
         if index == 0:
             cell.source = _title_for_front_matter(cell.source)
         if edition == "client":
@@ -196,9 +236,8 @@ def _title_for_front_matter(source: str) -> str:
     close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if close is None:
         return source
-    loaded = load_yaml("\n".join(lines[1:close]))
-    title = loaded.data.get("title") if isinstance(loaded.data, dict) else None
-    heading = [f"# {title}"] if isinstance(title, str) and title.strip() else []
+    title = _front_matter_title(lines[1:close])
+    heading = [f"# {literal_markdown(title)}"] if title.strip() else []
     return "\n".join([*heading, *lines[close + 1:]])
 
 
@@ -210,7 +249,6 @@ def _strip_included(app: Sphinx, relative_path: Path, parent_docname: str, conte
 
 def _decorate(app: Sphinx, doctree: nodes.document) -> None:
     """Add the card, lists and review notice of an item page, from its validated metadata."""
-    _drop_raw(doctree)
     data = _data(app)
     docname = app.env.docname
     item = data.items.get(docname)
@@ -291,15 +329,18 @@ class CrisisServices(SphinxDirective):
             block = nodes.container(classes=["skillbook-crisis-region"])
             block += sb.heading(region.name, 2, anchor=f"crisis-{_slug(region.name)}")
             if region.emergency:
-                block += sb.paragraph(nodes.strong(text="Emergency: "), *_phone_links(region.emergency),
-                                      classes=["skillbook-emergency"])
+                numbers: list[nodes.Node | str] = []
+                for index, number in enumerate(region.emergency):
+                    numbers += ([" or "] if index else []) + [sb.url_link(f"tel:{_dialled(number)}", number)]
+                block += sb.paragraph(nodes.strong(text="Emergency: "), *numbers, classes=["skillbook-emergency"])
             services = []
             for service in region.services:
                 parts: list[nodes.Node | str] = [nodes.strong(text=service.name)]
                 if service.phone:
-                    parts += [" – call ", *_phone_links(service.phone)]
+                    parts += [" – call ", sb.url_link(f"tel:{_dialled(service.phone)}", service.phone)]
                 if service.text:
-                    parts += [" – text ", service.text]
+                    word = f"{service.text_keyword} to " if service.text_keyword else ""
+                    parts += [" – text ", word, service.text]
                 if service.hours:
                     parts.append(f" ({service.hours})")
                 if service.url:
@@ -313,15 +354,9 @@ class CrisisServices(SphinxDirective):
         return result
 
 
-def _phone_links(numbers: str) -> list[nodes.Node | str]:
-    """`112 or 999` -> two tel: links, keeping the words between them."""
-    import re
-
-    parts: list[nodes.Node | str] = []
-    for chunk in re.split(r"(\s+or\s+|,\s*)", numbers):
-        digits = re.sub(r"[^\d+]", "", chunk)
-        parts.append(sb.url_link(f"tel:{digits}", chunk) if digits else chunk)
-    return parts
+def _dialled(number: str) -> str:
+    """`116 123` -> `116123`: what a tel: or sms: link dials."""
+    return "".join(c for c in number if c.isdigit() or c == "+")
 
 
 def _slug(text: str) -> str:
@@ -369,6 +404,16 @@ class ModuleList(SphinxDirective):
         return [sb.item_list(self.env.docname, modules, counts)]
 
 
+def crisis_role(name: str, rawtext: str, text: str, lineno: int, inliner: Any,
+                options: dict[str, Any] | None = None, content: list[str] | None = None,
+                ) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+    """``{crisis}`crisis help` ``: on the site, a link to the crisis help page."""
+    env = inliner.document.settings.env
+    link = sb.doc_link(env.docname, _data(env.app).project.config.crisis_page, text)
+    link["classes"].append("skillbook-crisis-ref")
+    return [link], []
+
+
 def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
                   doctree: nodes.document | None) -> None:
     data = _data(app)
@@ -379,6 +424,15 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[s
         item, title=context.get("title", ""), language=data.project.config.language,
         site_title=data.project.config.title, page_url=pagename + ".html",
     )
+
+
+def _escape_theme_title(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                        doctree: nodes.document | None) -> None:
+    """sphinx-book-theme prints `pagetitle` (the title's plain text) unescaped in its print header."""
+    if "pagetitle" in context:
+        from html import escape
+
+        context["pagetitle"] = escape(str(context["pagetitle"]))
 
 
 _ENTRY_PAGE = """<!DOCTYPE html>
@@ -424,15 +478,20 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("crisis-services", CrisisServices)
     app.add_directive("skill-finder", SkillFinder)
     app.add_directive("module-list", ModuleList)
+    app.add_directive("content-rules", ContentRules)
+    app.add_role("crisis", crisis_role)
     app.connect("config-inited", _configure)
     app.connect("builder-inited", _load)
     app.connect("env-get-outdated", _outdated)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("source-read", _prepare_source)
+    app.connect("include-read", gate.check_included, priority=100)
     app.connect("include-read", _strip_included)
+    app.connect("doctree-read", gate.sweep, priority=100)  # before Sphinx collects images and downloads
     app.connect("doctree-read", _decorate)
     app.connect("html-page-context", _page_context)
+    app.connect("html-page-context", _escape_theme_title, priority=900)  # after the theme sets it
     app.connect("build-finished", _entry_page, priority=400)  # before sphinx-external-toc writes its own
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
             "env_version": 1}

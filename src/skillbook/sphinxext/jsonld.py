@@ -44,7 +44,9 @@ def json_ld(item: Item | None, *, title: str, language: str, site_title: str, pa
             data["@type"] = "LearningResource"
             data["learningResourceType"] = "module"
             data["position"] = item.order
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
+    # nothing in the data can close the script element or open markup inside it
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e") \
+        .replace("&", "\\u0026")
     return f'\n<script type="application/ld+json">{text}</script>\n'
 
 
@@ -60,6 +62,8 @@ def _citation(title: str, authors: str, year: int | None, publisher: str) -> dic
 
 
 def _plain(title: str) -> str:
+    """The page title Sphinx hands templates is HTML: its text, as a reader sees it."""
+    import html
     import re
 
-    return re.sub(r"<[^>]+>", "", title)
+    return html.unescape(re.sub(r"<[^>]+>", "", title))
