@@ -279,3 +279,42 @@ def test_plain_jupyter_book_drops_raw_html_loudly(tmp_path: Path) -> None:
     result = subprocess.run([jupyter_book, "build", "."], cwd=root, capture_output=True, text=True, timeout=600)
     assert "raw html is not allowed in content and was removed" in result.stdout + result.stderr
     assert "alert(1)" not in (root / "_build/html/content/index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("after", [0.0, 1.5], ids=["as-it-starts-writing", "mid-build"])
+def test_a_killed_build_keeps_the_last_good_outputs_and_the_next_build_clears_what_it_left(
+        tmp_path: Path, after: float) -> None:
+    import signal
+    import time
+
+    root = write_project(tmp_path / "project")
+    assert skillbook(root, "build").returncode == 0
+    before = {name: tree_digest(root / "build" / name) for name in ("site", "worksheets", "bundle")}
+    (root / "content/skills/test-module/sample-skill.md").write_text(
+        SKILL.replace("A short body.", "A changed body."), encoding="utf-8")
+    env = {**os.environ, **EPOCH}
+    process = subprocess.Popen([sys.executable, "-m", "skillbook", "build"], cwd=root, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not list((root / "build").glob(".staging-*")) and time.monotonic() < deadline:
+            time.sleep(0.02)  # killed once its staging folder exists: mid-build, whatever the machine's speed
+        assert list((root / "build").glob(".staging-*")), "the build never started writing"
+        time.sleep(after)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    assert {name: tree_digest(root / "build" / name) for name in before} == before
+    again = skillbook(root, "build")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert not [p.name for p in (root / "build").iterdir() if p.name.startswith((".staging", ".old"))]
+    assert "A changed body." in page(root / "build" / "site", "content/skills/test-module/sample-skill")
+
+
+def test_a_build_folder_that_is_a_file_is_a_configuration_error(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "project")
+    (root / "build").write_text("not a folder", encoding="utf-8")
+    result = skillbook(root, "build")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "build is a file, not a folder" in result.stderr and "internal error" not in result.stderr
+    assert (root / "build").read_text(encoding="utf-8") == "not a folder"

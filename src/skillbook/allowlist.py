@@ -10,24 +10,27 @@ value it takes, and paths and URLs are checked by `skillbook.targets`.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
-from skillbook.targets import DOWNLOAD_SUFFIXES, IMAGE_SUFFIXES, is_remote
+from skillbook.targets import DOWNLOAD_SUFFIXES, IMAGE_SUFFIXES, Finding, is_remote
 
 
 class Value(StrEnum):
     """What an argument, option or role takes."""
 
     TEXT = "text"  # words, parsed as inline Markdown by MyST (so checked like any Markdown)
+    CODE = "code"  # shown as written, never parsed (a language name, a formula)
     FLAG = "flag"  # no value
     NUMBER = "number"  # a whole number
     CHOICE = "choice"  # one of a fixed list
     CLASSES = "classes"  # CSS class names
     PATH = "path"  # a file inside content/ of a permitted type
-    REFERENCE = "reference"  # an internal label, glossary term or page name (never a URL)
+    REFERENCE = "reference"  # an internal label or glossary term (never a URL)
+    PAGE = "page"  # another page of the handbook, by its path without .md
     LINK = "link"  # a URL by the link rule, or an internal page
 
 
@@ -49,17 +52,21 @@ class Kind:
         if self.value is Value.PATH:
             return "a file in content/ (" + ", ".join(self.suffixes) + ")"
         return {
-            Value.TEXT: "text", Value.FLAG: "no value", Value.NUMBER: "a whole number",
+            Value.TEXT: "text", Value.CODE: "text shown as written", Value.FLAG: "no value",
+            Value.NUMBER: "a whole number",
             Value.CLASSES: "CSS class names", Value.REFERENCE: "a label, term or page of the handbook",
+            Value.PAGE: "a page of the handbook (its path without .md)",
             Value.LINK: "an https:, mailto: or tel: address, or a page of the handbook",
         }[self.value]
 
 
 TEXT = Kind(Value.TEXT)
+CODE = Kind(Value.CODE)
 FLAG = Kind(Value.FLAG)
 NUMBER = Kind(Value.NUMBER)
 CLASSES = Kind(Value.CLASSES)
 REFERENCE = Kind(Value.REFERENCE)
+PAGE = Kind(Value.PAGE)
 LINK = Kind(Value.LINK)
 IMAGE = Kind(Value.PATH, suffixes=IMAGE_SUFFIXES)
 ALIGN = Kind(Value.CHOICE, ("left", "center", "right"))
@@ -92,7 +99,7 @@ _NAMED = {"class": CLASSES, "name": TEXT}
 _IMAGE_OPTIONS = dict(alt=TEXT, height=TEXT, width=TEXT, scale=TEXT, align=_choice("left", "center", "right", "top",
                                                                                    "middle", "bottom"),
                       target=LINK, **_NAMED)
-_CARD_OPTIONS = dict(header=TEXT, footer=TEXT, width=TEXT, margin=TEXT, padding=TEXT,
+_CARD_OPTIONS = dict(header=TEXT, footer=TEXT, width=TEXT, margin=TEXT,
                      text_align=_choice("left", "center", "right", "justify"), img_top=IMAGE, img_bottom=IMAGE,
                      img_background=IMAGE, img_alt=TEXT, link=LINK, link_type=_choice("url", "ref", "doc", "any"),
                      link_alt=TEXT, shadow=_choice("none", "sm", "md", "lg"), class_card=CLASSES,
@@ -106,11 +113,12 @@ DIRECTIVES: Mapping[str, Directive] = MappingProxyType({
                                       "error", "seealso")},
     "admonition": Directive("a box with a title of your own", TEXT, True, _options(**_NAMED)),
     "topic": Directive("a titled aside", TEXT, True, _options(**_NAMED)),
-    "epigraph": Directive("a quotation set apart", options=_options(**_NAMED)),
-    **{name: Directive("a block of code or text shown as it is", TEXT, False, _options(
+    "epigraph": Directive("a quotation set apart"),
+    **{name: Directive("a block of code or text shown as it is", CODE, False, _options(
         linenos=FLAG, lineno_start=NUMBER, emphasize_lines=TEXT, caption=TEXT, dedent=NUMBER, force=FLAG, **_NAMED),
-        Body.LITERAL, argument_whitespace=False) for name in ("code-block", "code", "sourcecode")},
-    "math": Directive("a formula", None, False, _options(label=TEXT, nowrap=FLAG, **_NAMED), Body.LITERAL),
+        Body.LITERAL, "Sphinx", argument_whitespace=False) for name in ("code-block", "sourcecode")},
+    "code": Directive("a block of code shown as it is", CODE, False, _options(number_lines=NUMBER, **_NAMED),
+                      Body.LITERAL, argument_whitespace=False),
     "list-table": Directive("a table written as a list", TEXT, False, _options(
         header_rows=NUMBER, stub_columns=NUMBER, widths=TEXT, width=TEXT, align=ALIGN, **_NAMED)),
     "table": Directive("a Markdown table with a title", TEXT, False, _options(
@@ -146,7 +154,7 @@ DIRECTIVES: Mapping[str, Directive] = MappingProxyType({
         child_align=_choice("start", "end", "center", "justify", "spaced"), outline=FLAG, **{"class": CLASSES}),
         provider="sphinx-design"),
     "grid-item-card": Directive("a card in a grid", TEXT, False, _options(columns=TEXT, class_item=CLASSES,
-                                                                          **_CARD_OPTIONS),
+                                                                          padding=TEXT, **_CARD_OPTIONS),
                                 provider="sphinx-design"),
     "button-link": Directive("a button that opens an address", LINK, True, _options(**_BUTTON_OPTIONS),
                              provider="sphinx-design"),
@@ -175,9 +183,9 @@ REFUSED_DIRECTIVES: Mapping[str, tuple[str, str, str]] = MappingProxyType({
 ROLES: Mapping[str, tuple[Kind, str]] = MappingProxyType({
     "sub": (TEXT, "subscript"), "sup": (TEXT, "superscript"), "abbr": (TEXT, "an abbreviation, `ABC (meaning)`"),
     "kbd": (TEXT, "a key to press"), "guilabel": (TEXT, "a button or menu name"),
-    "menuselection": (TEXT, "a menu path"), "math": (TEXT, "a formula in a sentence"),
+    "menuselection": (TEXT, "a menu path"),
     "term": (REFERENCE, "a glossary term"), "ref": (REFERENCE, "a labelled section"),
-    "numref": (REFERENCE, "a numbered figure or table"), "doc": (REFERENCE, "another page by name"),
+    "numref": (REFERENCE, "a numbered figure or table"), "doc": (PAGE, "another page by name"),
     "download": (Kind(Value.PATH, suffixes=DOWNLOAD_SUFFIXES), "a file readers can download"),
     "crisis": (TEXT, "crisis help: a link on the site, the crisis box on paper, a reference in apps"),
 })
@@ -203,6 +211,42 @@ def reserved_key(key: str) -> tuple[str, str, str] | None:
     if lowered in MYST_KEYS or lowered.startswith("myst_"):
         return ("myst-setting", f"`{key}` changes how MyST reads the page; pages cannot set it",
                 "remove it; the handbook's settings live in _config.yml")
+    return None
+
+
+# Invisible characters that can hide or reorder text: terminal escapes, bidirectional overrides.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def escaped(text: str) -> str:
+    """`\x1b`, `\u202e`: how a control character is written in a message."""
+    return text.encode("unicode_escape").decode("ascii")
+
+
+def control_character_problem(text: str) -> tuple[str, str, str, int] | None:
+    """Rule, message, hint and 0-based offset of the first control character in `text`."""
+    found = CONTROL_CHARACTERS.search(text)
+    if found is None:
+        return None
+    return ("control-character", f"the text contains an invisible control character `{escaped(found.group())}`",
+            "delete it; retype the text around it if you cannot see it", found.start())
+
+
+SUBSTITUTION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def substitution_problem(expression: str, known: Collection[str]) -> tuple[str, str, str] | None:
+    """A `{{ ... }}` in content may only name a substitution from _config.yml: MyST would evaluate
+    anything else as a template expression, which can run code."""
+    name = expression.strip()
+    if not SUBSTITUTION_NAME.fullmatch(name):
+        return ("executable-code", f"`{{{{ {name[:40]} }}}}` is a template expression; content never runs code",
+                "write the text itself, or use a name defined under parse.myst_substitutions in _config.yml")
+    if name not in known:
+        close = difflib.get_close_matches(name, sorted(known), n=1)
+        return ("unknown-substitution", f"`{{{{ {name} }}}}` is not defined",
+                (f"did you mean `{close[0]}`? " if close else "") +
+                "define it under parse.myst_substitutions in _config.yml, or write the text itself")
     return None
 
 
@@ -258,17 +302,26 @@ def unknown_option(directive_name: str, option: str, rule: Directive) -> tuple[s
     return "unknown-option", f"`{{{directive_name}}}` does not take the option `:{option}:`", hint
 
 
+def value_findings(kind: Kind, value: str, what: str) -> list[Finding]:
+    """A value that does not fit its kind, as a finding that names the value."""
+    problem = value_problem(kind, value)
+    if problem is None:
+        return []
+    shown = value.strip() if len(value.strip()) <= 60 else value.strip()[:57] + "..."
+    return [Finding("option-value", f"{what} `{shown}` {problem}", f"give {what} {kind.describe()}")]
+
+
 def value_problem(kind: Kind, value: str) -> str | None:
     """Why an option value does not fit its kind (paths and links are checked by skillbook.targets)."""
     text = value.strip()
     if kind.value is Value.FLAG and text:
         return "takes no value"
     if kind.value is Value.NUMBER and not text.lstrip("-").isdigit():
-        return f"must be a whole number, not `{text}`"
+        return "must be a whole number"
     if kind.value is Value.CHOICE and text.lower() not in kind.choices:
-        return f"must be one of {', '.join(kind.choices)}, not `{text}`"
+        return f"must be one of {', '.join(kind.choices)}"
     if kind.value is Value.CLASSES and not all(c.replace("-", "").replace("_", "").isalnum() for c in text.split()):
-        return f"must be CSS class names (letters, digits, - and _), not `{text}`"
+        return "must be CSS class names (letters, digits, - and _)"
     if kind.value is Value.REFERENCE and is_remote(text):
         return "must name a page or label of the handbook, not an address"
     return None

@@ -25,6 +25,7 @@ from myst_parser.parsers.mdit import create_md_parser
 
 from skillbook import allowlist, targets
 from skillbook.allowlist import Body, Kind, Value
+from skillbook.config import DEFAULT_MAX_FILE_SIZE
 from skillbook.discover import Kind as SourceKind
 from skillbook.discover import Source
 from skillbook.document import Document, LineMap
@@ -69,16 +70,30 @@ def parsing_class(name: str) -> type[DocutilsDirective]:
     return Parsed
 
 
+@dataclass(frozen=True)
+class BodyRules:
+    """What the body check needs from the project besides the file itself."""
+
+    content_dir: Path
+    substitutions: frozenset[str] = frozenset()  # names defined under parse.myst_substitutions
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # also for files pulled in by {include}
+
+
 @dataclass
 class _Context:
     document: Document
-    content_dir: Path
+    rules: BodyRules
     issues: list[Issue]
     visited: set[Path] = field(default_factory=set)
+    page: Path | None = None  # the page an included file is included into: its paths start there
+
+    @property
+    def content_dir(self) -> Path:
+        return self.rules.content_dir
 
     @property
     def origin(self) -> targets.Origin:
-        return targets.Origin(self.document.source.path, self.content_dir)
+        return targets.Origin(self.page or self.document.source.path, self.content_dir)
 
     def report(self, body_line: int, rule: str, message: str, hint: str) -> None:
         line = self.document.body_line(max(1, body_line))
@@ -89,8 +104,8 @@ class _Context:
             self.report(body_line, finding.rule, finding.message, finding.hint)
 
 
-def check_body(document: Document, content_dir: Path, required_sections: tuple[str, ...] = ()) -> list[Issue]:
-    context = _Context(document, content_dir, [])
+def check_body(document: Document, rules: BodyRules, required_sections: tuple[str, ...] = ()) -> list[Issue]:
+    context = _Context(document, rules, [])
     headings = _walk(_parser().parse(document.body), 0, context)
     if document.source.kind is not SourceKind.PAGE:
         for level, text, line in headings:
@@ -123,6 +138,8 @@ def _walk(tokens: list[Token], offset: int, context: _Context) -> list[tuple[int
             _raw_html(token.content, line, context)
         elif token.type in ("fence", "colon_fence"):
             _fence(token, line, context)
+        elif token.type == "substitution_block":
+            _substitution(token.content, line, context)
         elif token.type == "inline" and token.children:
             _inline(token.children, line, context)
     return headings
@@ -159,8 +176,17 @@ def _inline(children: list[Token], line: int, context: _Context) -> None:
         elif child.type == "image":
             source = str(child.attrs.get("src", ""))
             context.report_findings(line, targets.check_path(source, context.origin, targets.IMAGE_SUFFIXES, "image"))
+            _inline(child.children or [], line, context)  # the description is Markdown too
         elif child.type == "myst_role":
             _role(str(child.meta.get("name", "")), child.content, line, context)
+        elif child.type == "substitution_inline":
+            _substitution(child.content, line, context)
+
+
+def _substitution(expression: str, line: int, context: _Context) -> None:
+    problem = allowlist.substitution_problem(expression, context.rules.substitutions)
+    if problem:
+        context.report(line, *problem)
 
 
 def _role(name: str, text: str, line: int, context: _Context) -> None:
@@ -179,12 +205,12 @@ def _value(kind: Kind, value: str, what: str, line: int, context: _Context) -> N
         context.report_findings(line, targets.check_path(value, context.origin, kind.suffixes, what))
     elif kind.value is Value.LINK:
         context.report_findings(line, targets.check_link(value, context.origin, what))
+    elif kind.value is Value.PAGE:
+        context.report_findings(line, targets.check_page(value, context.origin, what))
     elif kind.value is Value.TEXT:
         _markdown(value, line, context)
-    else:
-        problem = allowlist.value_problem(kind, value)
-        if problem:
-            context.report(line, "option-value", f"{what} {problem}", f"give {what} {kind.describe()}")
+    elif kind.value is not Value.CODE:
+        context.report_findings(line, allowlist.value_findings(kind, value, what))
 
 
 def _fence(token: Token, line: int, context: _Context) -> None:
@@ -249,13 +275,22 @@ def _checked_file(path: str, line: int, context: _Context) -> None:
     if findings or resolved is None or not resolved.is_file() or resolved in context.visited:
         return
     context.visited.add(resolved)
+    root = context.content_dir.parent.resolve()
+    rel = resolved.relative_to(root).as_posix()
+    size = resolved.stat().st_size
+    if size > context.rules.max_file_size:
+        limit = context.rules.max_file_size
+        context.issues.append(Issue(rel, 1, 1, "file-too-large",
+                                    f"the included file is {size / 1e6:.2f} MB; content files may be at most "
+                                    f"{limit / 1e6:g} MB (skillbook.max_file_size)", "split it into smaller files"))
+        return
     try:
         text = resolved.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         context.report(line, "missing-file", f"`{path}` cannot be read as UTF-8 text", "save the file as UTF-8")
         return
-    root = context.content_dir.parent.resolve()
-    rel = resolved.relative_to(root).as_posix()
     included = Document(Source(resolved, rel, SourceKind.PAGE), None, text, LineMap())
-    inner = _Context(included, context.content_dir, context.issues, context.visited)
+    # MyST resolves paths in an included file from the page it is included into, not from its own folder
+    inner = _Context(included, context.rules, context.issues, context.visited,
+                     context.page or context.document.source.path)
     _walk(_parser().parse(text), 0, inner)

@@ -66,6 +66,7 @@ class ProjectConfig:
     pages_end: tuple[str, ...] = ()
     crisis_intro: str = ""
     crisis_regions: tuple[CrisisRegion, ...] = ()
+    substitutions: Mapping[str, str] = field(default_factory=dict)  # parse.myst_substitutions: name -> text
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -320,6 +321,8 @@ def load_config(path: Path) -> ProjectConfig:
         pages_end=tuple(pages.get("end") or ()),
         crisis_intro=" ".join(str(crisis.get("intro") or "").split()),
         crisis_regions=tuple(_region(r) for r in crisis.get("regions") or ()),
+        substitutions={str(k): str(v) for k, v in sorted(((data.get("parse") or {}).get("myst_substitutions")
+                                                             or {}).items())},
         raw=data,
     )
 

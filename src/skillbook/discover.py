@@ -75,9 +75,10 @@ def discover(project: Project) -> tuple[list[Source], list[Issue]]:
             continue
         size = path.stat().st_size
         if size > project.config.max_file_size:
+            limit = project.config.max_file_size
             issues.append(Issue(rel, 1, 1, "file-too-large",
-                                f"the file is {size:,} bytes; content files may be at most "
-                                f"{project.config.max_file_size:,}",
+                                f"the file is {size / 1e6:.2f} MB ({size:,} bytes); content files may be at most "
+                                f"{limit / 1e6:g} MB (skillbook.max_file_size)",
                                 "split it into several pages, or raise skillbook.max_file_size in _config.yml"))
             continue
         source = _classify(path, rel, parts)

@@ -8,14 +8,13 @@ author edits it like any other text; its remaining Markdown cells are the body.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import nbformat
 
-from skillbook.allowlist import reserved_key
+from skillbook.allowlist import CONTROL_CHARACTERS, control_character_problem, reserved_key
 from skillbook.discover import Kind, Source
 from skillbook.issues import Issue
 from skillbook.yamlload import LoadedYaml, load_yaml
@@ -73,22 +72,19 @@ def read_document(source: Source) -> tuple[Document | None, list[Issue]]:
         return None, [Issue(source.rel, line, 1, "encoding", "the file contains a NUL byte",
                             "this looks like a binary file; save it as UTF-8 text")]
     controls = _control_characters(source, text)
+    if controls:  # reported once; the rest of the file is read with them made visible
+        text = CONTROL_CHARACTERS.sub("\ufffd", text)
     document, issues = _read_notebook(source, text) if source.is_notebook else _read_markdown(source, text)
     return document, [*controls, *issues]
-
-
-# Invisible characters that can hide or reorder text (terminal escapes, bidirectional overrides).
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _control_characters(source: Source, text: str) -> list[Issue]:
     issues = []
     for number, line in enumerate(text.splitlines(), start=1):
-        found = _CONTROL.search(line)
+        found = control_character_problem(line)
         if found:
-            issues.append(Issue(source.rel, number, found.start() + 1, "control-character",
-                                f"the line contains an invisible control character (U+{ord(found.group()):04X})",
-                                "delete it; retype the text around it if you cannot see it"))
+            rule, message, hint, offset = found
+            issues.append(Issue(source.rel, number, offset + 1, rule, message, hint))
     return issues
 
 
@@ -151,6 +147,12 @@ def _read_notebook(source: Source, text: str) -> tuple[Document | None, list[Iss
                                 f"cell {index + 1} is a raw cell, which can carry raw HTML",
                                 "turn it into a Markdown cell"))
             continue
+        hidden = control_character_problem(cell.source)
+        if hidden:  # written as a JSON escape such as \u001b
+            line_index = cell.source[:hidden[3]].count("\n")
+            issues.append(Issue(source.rel, where[line_index] if line_index < len(where) else first, 1, *hidden[:3]))
+            cell.source = CONTROL_CHARACTERS.sub("\ufffd", cell.source)
+            lines = cell.source.splitlines()
         if cell.get("attachments"):
             issues.append(Issue(source.rel, first, 1, "notebook-attachment",
                                 f"cell {index + 1} embeds a file (an attachment), which is never checked",

@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Sequence
 
+from skillbook.allowlist import CONTROL_CHARACTERS, escaped
 from skillbook.issues import Issue
 
 FORMATS = ("text", "github", "json")
@@ -21,10 +22,10 @@ def format_issues(issues: Sequence[Issue], fmt: str) -> str:
 
 def shown(text: str) -> str:
     """Text from content, safe to print: control characters become visible escapes (`\\x1b`)."""
-    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return _UNPRINTABLE.sub(lambda m: escaped(m.group()), text)
 
 
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_UNPRINTABLE = re.compile(f"{CONTROL_CHARACTERS.pattern}|[\r\u2028\u2029]")
 
 
 def _text(issue: Issue) -> str:

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import unquote
 
 LINK_SCHEMES = frozenset({"https", "mailto", "tel"})
 PAGE_SUFFIXES = (".md", ".ipynb")
@@ -77,7 +78,7 @@ def is_remote(url: str) -> bool:
 def check_link(href: str, origin: Origin, what: str = "link") -> list[Finding]:
     """The link rule: `https:`, `mailto:`, `tel:`, a fragment, a page or a permitted download."""
     cleaned = normalized_url(href)
-    scheme = scheme_of(cleaned)
+    scheme = scheme_of(cleaned) or scheme_of(unquote(cleaned))  # `java%09script:` is decoded somewhere
     if scheme is None:
         if cleaned.replace("\\", "/").startswith("//"):
             return [Finding("unsafe-link", f"{what} `{_shown(href)}` points at another site without saying how",
@@ -93,7 +94,7 @@ def check_link(href: str, origin: Origin, what: str = "link") -> list[Finding]:
 
 
 def check_internal_link(href: str, origin: Origin, what: str = "link") -> list[Finding]:
-    target = href.split("#", 1)[0].split("?", 1)[0]
+    target = unquote(href.split("#", 1)[0].split("?", 1)[0])  # MyST decodes %2E%2E/ into ../
     if not target:
         return []  # a fragment of this page
     if target.endswith(PAGE_SUFFIXES):
@@ -106,6 +107,23 @@ def check_internal_link(href: str, origin: Origin, what: str = "link") -> list[F
                             "check the file name; links are relative to this file")]
         return []
     return check_path(target, origin, DOWNLOAD_SUFFIXES, what)
+
+
+def check_page(name: str, origin: Origin, what: str) -> list[Finding]:
+    """Another page by its name (`../skills/x`, `/content/crisis`): inside content/, existing."""
+    target = name.split("#", 1)[0].strip()
+    if is_remote(target):
+        return [Finding("unsafe-link", f"{what} `{_shown(name)}` is an address, not a page",
+                        "name a page of the handbook by its path without .md")]
+    for suffix in ("", *PAGE_SUFFIXES):
+        resolved, findings = resolve(target + suffix, origin, what)
+        if findings:
+            return findings
+        assert resolved is not None
+        if resolved.is_file() and resolved.suffix in PAGE_SUFFIXES:
+            return []
+    return [Finding("broken-link", f"{what} `{_shown(name)}` names no page of the handbook",
+                    "check the path; it is relative to this file, without .md")]
 
 
 def check_path(path: str, origin: Origin, suffixes: tuple[str, ...], what: str) -> list[Finding]:

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from skillbook import __version__, allowlist
-from skillbook.body import check_body
+from skillbook.body import BodyRules, check_body
 from skillbook.crossref import Entry, check_cross_references
-from skillbook.discover import Kind, Source, discover
+from skillbook.discover import SOURCE_SUFFIXES, Kind, Source, discover
 from skillbook.document import Document, read_document
 from skillbook.issues import Issue, Severity
 from skillbook.models import Handbook, Homework, Module, Skill, build_item
@@ -51,13 +51,16 @@ def validate(project: Project, *, strict: bool = False, today: dt.date | None = 
     today = today or dt.date.today()
     schemas = load_schemas(project.schemas_dir, today=today)
     sources, issues = discover(project)
+    # files discover reports exist but are not read: the table of contents may still name them
+    unread = {issue.path.rsplit(".", 1)[0] for issue in issues if issue.path.endswith(SOURCE_SUFFIXES)}
     documents: list[Document] = []
     entries: list[Entry] = []
     broken: set[str] = set()
     unverified: set[tuple[Kind, str]] = set()
     cache = _FileCache.load(cache_dir, project, sources, today) if cache_dir else None
     known = cache.known(sources) if cache else {}
-    fresh = _check_files([s for s in sources if s.rel not in known], schemas, project.content_dir)
+    rules = BodyRules(project.content_dir, frozenset(project.config.substitutions), project.config.max_file_size)
+    fresh = _check_files([s for s in sources if s.rel not in known], schemas, rules)
     if cache:
         cache.save(fresh)
     for checked in sorted([*known.values(), *fresh], key=lambda c: c.source.rel):
@@ -75,6 +78,7 @@ def validate(project: Project, *, strict: bool = False, today: dt.date | None = 
     items = [*handbook.modules, *handbook.skills, *handbook.homework]
     # a file left out of the handbook because its id is taken exists all the same
     broken |= {e.document.source.docname for e in entries} - {i.docname for i in items}
+    broken |= unread
     pages = {d.source.docname for d in documents if d.source.kind is Kind.PAGE}
     issues.extend(check_toc(
         project,
@@ -105,17 +109,17 @@ class _Checked:
 
 
 # Set before the worker processes fork, so the schemas are inherited instead of pickled.
-_shared: tuple[SchemaSet, Path] | None = None
+_shared: tuple[SchemaSet, BodyRules] | None = None
 _PARALLEL_FROM = 200  # below this many files a second process costs more than it saves
 
 
-def _check_files(sources: list[Source], schemas: SchemaSet, content_dir: Path) -> list[_Checked]:
+def _check_files(sources: list[Source], schemas: SchemaSet, rules: BodyRules) -> list[_Checked]:
     """Check every file on its own; on several cores, large projects are checked in parallel."""
     global _shared
     workers = min(os.cpu_count() or 1, 4)
     if len(sources) < _PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [_check_file(source, schemas, content_dir) for source in sources]
-    _shared = (schemas, content_dir)
+        return [_check_file(source, schemas, rules) for source in sources]
+    _shared = (schemas, rules)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             return list(pool.map(_check_shared, sources, chunksize=max(1, len(sources) // (workers * 4))))
@@ -135,6 +139,7 @@ class _FileCache:
         for schema in sorted(project.schemas_dir.glob("*.yml")):
             digest.update(schema.read_bytes())
         digest.update("\n".join(s.rel for s in sources).encode())  # links and includes depend on the file list
+        digest.update("\n".join([*project.config.substitutions, str(project.config.max_file_size)]).encode())
         key = digest.hexdigest()
         path = folder / "validation.pickle"
         entries: dict[str, tuple[tuple[int, int], _Checked]] = {}
@@ -177,11 +182,11 @@ def _check_shared(source: Source) -> _Checked:
     return _check_file(source, *_shared)
 
 
-def _check_file(source: Source, schemas: SchemaSet, content_dir: Path) -> _Checked:
+def _check_file(source: Source, schemas: SchemaSet, rules: BodyRules) -> _Checked:
     document, issues = read_document(source)
     if document is None:
         return _Checked(source, None, issues, None)
-    issues.extend(check_body(document, content_dir, schemas.required_sections.get(source.kind, ())))
+    issues.extend(check_body(document, rules, schemas.required_sections.get(source.kind, ())))
     meta = document.meta
     if meta is None or meta.problems or not isinstance(meta.data, dict):
         return _Checked(source, document, issues, None)

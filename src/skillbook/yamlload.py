@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from skillbook.allowlist import CONTROL_CHARACTERS, control_character_problem
+
 try:  # the C composer is several times faster; it composes only, it never constructs
     from yaml import CSafeLoader as _ComposeLoader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
@@ -196,12 +198,17 @@ class _Builder:
             self._unsafe_tag(node)
             return None
         try:
-            return _scalar_constructor.construct_object(node, deep=True)
+            value = _scalar_constructor.construct_object(node, deep=True)
         except (ValueError, OverflowError, yaml.constructor.ConstructorError):
             # PyYAML raises plain ValueError for impossible timestamps such as 2024-02-30
             self._problem(node, "invalid-date", f"`{node.value}` is not a real date",
                           "write an existing date as YYYY-MM-DD, e.g. 2026-02-28")
             return None
+        hidden = control_character_problem(value) if isinstance(value, str) else None
+        if hidden:  # written as an escape such as "\e" or "\x1b" inside quotes
+            self._problem(node, *hidden[:3])
+            return CONTROL_CHARACTERS.sub("\ufffd", value)
+        return value
 
     def _unsafe_tag(self, node: yaml.Node) -> None:
         tag = node.tag.replace(_TAG, "!!")

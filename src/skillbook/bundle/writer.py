@@ -117,9 +117,7 @@ def bundle_documents(project: Project, handbook: Handbook, edition: str = "clien
     The clinician edition adds each item's `clinician_notes`; the client edition has none."""
     config = project.config
     selection = select(handbook)
-    parse = config.raw.get("parse")
-    found = parse.get("myst_substitutions") if isinstance(parse, dict) else None
-    substitutions: dict[str, Any] = found if isinstance(found, dict) else {}
+    substitutions = config.substitutions
     vocabulary = load_schemas(project.schemas_dir).vocabulary
     documents: dict[str, Any] = {
         "index.json": index_json(selection, content_version=config.version, language=config.language,

@@ -83,6 +83,9 @@ def _configure(app: Sphinx, config: Config) -> None:
     config.html_static_path = []
     config.source_suffix = {suffix: kind for suffix, kind in dict(config.source_suffix).items()
                             if suffix in (".md", ".ipynb")}
+    # Sphinx follows symbolic links to folders when it looks for pages: a link to the project's own
+    # root would send it round in circles, a link elsewhere would publish what is there.
+    config.exclude_patterns = [*config.exclude_patterns, *gate.linked_folders(Path(app.srcdir))]
     config.templates_path = [str(HERE / "templates"), *config.templates_path]
     config.html_static_path = [*config.html_static_path, str(HERE / "static")]
     app.add_css_file("skillbook.css")
@@ -171,6 +174,9 @@ def _prepare_source(app: Sphinx, docname: str, source: list[str]) -> None:
     if not gate.check_source(app.env, docname):
         source[0] = ""
         return
+    source[0] = gate.without_control_characters(source[0], docname)
+    if docname in app.env.found_docs and app.env.doc2path(docname).endswith(".ipynb"):
+        gate.check_notebook(source[0], docname)
     if app.config.skillbook_edition == "client":
         source[0] = _without_clinician_notes(source[0])
     text = source[0]
@@ -180,6 +186,7 @@ def _prepare_source(app: Sphinx, docname: str, source: list[str]) -> None:
     close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if close is None:
         return
+    gate.check_front_matter("\n".join(lines[1:close]), docname)
     item = _data(app).items.get(docname)
     title = item.title if item else _front_matter_title(lines[1:close])
     kept = ([f"title: {json.dumps(literal_markdown(title))}"] if title else []) + [""] * (close - 1)
@@ -243,6 +250,7 @@ def _title_for_front_matter(source: str) -> str:
 
 def _strip_included(app: Sphinx, relative_path: Path, parent_docname: str, content: list[str]) -> None:
     """Files pulled in by `{include}` get the same treatment as pages."""
+    content[0] = gate.without_control_characters(content[0], app.env.docname)
     if app.config.skillbook_edition == "client":
         content[0] = _without_clinician_notes(content[0])
 
@@ -454,6 +462,23 @@ _ENTRY_PAGE = """<!DOCTYPE html>
 """
 
 
+def _escape_search_titles(app: Sphinx, exception: Exception | None) -> None:
+    """Sphinx's search page shows page and section titles with `innerHTML`, from its index: titles
+    are plain text, so the index holds them escaped."""
+    index = Path(app.outdir) / "searchindex.js"
+    if exception is not None or not index.is_file():
+        return
+    from html import escape
+
+    text = index.read_text(encoding="utf-8")
+    prefix, _, rest = text.partition("(")
+    data = json.loads(rest.rstrip().removesuffix(")"))
+    data["titles"] = [escape(title, quote=False) for title in data.get("titles", [])]
+    for key in ("alltitles", "indexentries"):
+        data[key] = {escape(title, quote=False): where for title, where in data.get(key, {}).items()}
+    index.write_text(f"{prefix}({json.dumps(data, separators=(',', ':'), sort_keys=True)})", encoding="utf-8")
+
+
 def _entry_page(app: Sphinx, exception: Exception | None) -> None:
     """The site's front door: an accessible redirect to the root page (not a bare meta tag)."""
     if exception is not None or app.builder.format != "html" or app.config.master_doc == "index":
@@ -492,6 +517,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", _decorate)
     app.connect("html-page-context", _page_context)
     app.connect("html-page-context", _escape_theme_title, priority=900)  # after the theme sets it
-    app.connect("build-finished", _entry_page, priority=400)  # before sphinx-external-toc writes its own
+    app.connect("build-finished", _entry_page, priority=400)
+    app.connect("build-finished", _escape_search_titles)  # before sphinx-external-toc writes its own
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
             "env_version": 1}

@@ -16,6 +16,8 @@ Problems are Sphinx warnings of type `skillbook`, so a `skillbook build` fails w
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -27,6 +29,7 @@ from docutils.parsers.rst import Directive as DocutilsDirective
 from docutils.parsers.rst import directives as docutils_directives
 from docutils.parsers.rst.directives.misc import Include
 from docutils.utils import Reporter
+from myst_parser.mdit_to_docutils.base import DocutilsRenderer
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
@@ -35,6 +38,7 @@ from sphinx.util.docutils import sphinx_domains
 
 from skillbook import allowlist, targets
 from skillbook.allowlist import Kind, Value
+from skillbook.yamlload import load_yaml
 
 logger = logging.getLogger(__name__)
 _SKILLBOOK_ENV = "skillbook_content_dir"  # set on environments built with this extension
@@ -61,10 +65,11 @@ def value_findings(kind: Kind, value: str, what: str, env: BuildEnvironment) -> 
         return targets.check_path(value, _origin(env), kind.suffixes, what)
     if kind.value is Value.LINK:
         return targets.check_link(value, _origin(env), what)
-    if kind.value is Value.TEXT:
+    if kind.value is Value.PAGE:
+        return targets.check_page(value, _origin(env), what)
+    if kind.value in (Value.TEXT, Value.CODE):
         return []
-    problem = allowlist.value_problem(kind, value)
-    return [targets.Finding("option-value", f"{what} {problem}", f"give {what} {kind.describe()}")] if problem else []
+    return allowlist.value_findings(kind, value, what)
 
 
 class _Refused(DocutilsDirective):
@@ -203,6 +208,53 @@ def install(app: Sphinx, content_dir: Path) -> None:
     setattr(app.env, _SKILLBOOK_ENV, str(content_dir.resolve()))
     # Sphinx enters `sphinx_domains(env)` around every read; its name is looked up in this module.
     sphinx.builders.sphinx_domains = GatedDomains  # type: ignore[attr-defined]
+    # Two things MyST renders itself, without looking a directive up: an ```{eval-rst}``` fence, and
+    # a `{{ ... }}` substitution, which it evaluates as a Jinja2 template (that can run code).
+    for method, replacement in (("render_restructuredtext", _refuse_restructuredtext),
+                                ("render_substitution", _plain_substitution)):
+        current = getattr(DocutilsRenderer, method)
+        if current is not replacement:
+            _myst_originals[method] = current
+            setattr(DocutilsRenderer, method, replacement)
+
+
+_myst_originals: dict[str, Callable[..., None]] = {}
+
+
+def _skillbook_env(renderer: Any) -> BuildEnvironment | None:
+    env = getattr(renderer, "sphinx_env", None)
+    return env if env is not None and _content_dir(env) is not None else None
+
+
+def _line(token: Any) -> int:
+    return (token.map[0] + 1) if token.map else 1
+
+
+def _refuse_restructuredtext(renderer: Any, token: Any) -> None:
+    env = _skillbook_env(renderer)
+    if env is None:
+        _myst_originals["render_restructuredtext"](renderer, token)
+        return
+    rule, message, hint = allowlist.unknown_directive("eval-rst")
+    report(rule, message, hint, (env.docname, _line(token)))
+
+
+def _plain_substitution(renderer: Any, token: Any, inline: bool) -> None:
+    """`{{ name }}`: the text of a substitution from _config.yml, never a template evaluated."""
+    env = _skillbook_env(renderer)
+    if env is None:
+        _myst_originals["render_substitution"](renderer, token, inline)
+        return
+    values = renderer.md_config.substitutions or {}
+    problem = allowlist.substitution_problem(token.content, values)
+    if problem:
+        report(*problem, (env.docname, _line(token)))
+        return
+    text = nodes.Text(str(values[token.content.strip()]))
+    if inline:
+        renderer.current_node.append(text)
+    else:
+        renderer.current_node.append(nodes.paragraph("", "", text))
 
 
 def check_included(app: Sphinx, relative_path: Path, parent_docname: str, content: list[str]) -> None:
@@ -220,6 +272,19 @@ def check_included(app: Sphinx, relative_path: Path, parent_docname: str, conten
             report(finding.rule, finding.message, finding.hint, env.docname)
 
 
+def linked_folders(root: Path) -> list[str]:
+    """Every folder under `root` that is a symbolic link, as exclude patterns (relative, POSIX)."""
+    found = []
+    for current, folders, _files in os.walk(root, followlinks=False):
+        base = Path(current)
+        for name in list(folders):
+            if name in ("build", "_build", "node_modules", ".git") and base == root:
+                folders.remove(name)
+            elif (base / name).is_symlink():
+                found.append((base / name).relative_to(root).as_posix())
+    return sorted(found)
+
+
 def check_source(env: BuildEnvironment, docname: str) -> bool:
     """A page whose file resolves outside content/ (a symlink) is not read at all."""
     content = _content_dir(env)
@@ -231,6 +296,47 @@ def check_source(env: BuildEnvironment, docname: str) -> bool:
     report("symlink-outside", f"the page `{docname}` is a link to a file outside content/",
            "replace the link with the file itself", docname)
     return False
+
+
+def without_control_characters(text: str, docname: str) -> str:
+    """Invisible control characters never reach a page (docutils fails on some of them)."""
+    if not allowlist.CONTROL_CHARACTERS.search(text):
+        return text
+    report("control-character", "the page contains invisible control characters; they were removed",
+           "delete them from the file", docname)
+    return allowlist.CONTROL_CHARACTERS.sub("\ufffd", text)
+
+
+def check_front_matter(text: str, docname: str) -> None:
+    """Settings that would make MyST or MyST-NB run code or change how the page is read (they are
+    dropped before MyST sees the page; saying so refuses the page)."""
+    loaded = load_yaml(text)
+    for key in loaded.data if isinstance(loaded.data, dict) else ():
+        refused = allowlist.reserved_key(key) if isinstance(key, str) else None
+        if refused:
+            report(*refused, (docname, loaded.key_position((key,)).line + 1))
+
+
+def check_notebook(text: str, docname: str) -> None:
+    """Notebook settings, code, raw cells and attachments never reach a page (`read_notebook` drops
+    them); saying so refuses the notebook."""
+    try:
+        notebook = json.loads(text)
+    except ValueError:
+        return  # MyST-NB reports it
+    for key in notebook.get("metadata") or {}:
+        refused = allowlist.reserved_key(key)
+        if refused:
+            report(*refused, docname)
+    for number, cell in enumerate(notebook.get("cells") or [], start=1):
+        kind = cell.get("cell_type")
+        if kind in ("code", "raw"):
+            report("notebook-code-cell" if kind == "code" else "notebook-raw-cell",
+                   f"cell {number} is a {kind} cell; only Markdown cells are published", "make it a Markdown cell",
+                   docname)
+        if cell.get("attachments"):
+            report("notebook-attachment", f"cell {number} embeds a file; it is not published",
+                   "save the picture in content/ and link it", docname)
 
 
 def sweep(app: Sphinx, doctree: nodes.document) -> None:
