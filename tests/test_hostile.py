@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import json
 import os
 import re
 import shutil
@@ -260,6 +261,22 @@ def assert_no_hostile_output(theme: set[str], *folders: Path) -> None:
                         assert "alert(" not in script, (path, script[:200])
             if path.suffix == ".svg":
                 assert b"<script" not in data.lower() and b"onload" not in data.lower(), path
+            if path.suffix == ".pdf":
+                assert_harmless_pdf(path)
+
+
+def assert_harmless_pdf(path: Path) -> None:
+    """A worksheet PDF: no secret in its text, no script or action that runs or opens anything."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    text = " ".join(page.extract_text() or "" for page in reader.pages)
+    assert SECRET not in text, path
+    raw = path.read_bytes()
+    for action in (b"/JavaScript", b"/JS ", b"/Launch", b"/SubmitForm", b"/ImportData"):
+        assert action not in raw, (path, action)
+    for link in re.findall(rb"/URI\s*\(([^)]*)\)", raw):
+        assert not re.match(rb"\s*(javascript|data|vbscript|file):", link, re.I), (path, link)
 
 
 def page_text(path: Path) -> str:
@@ -308,4 +325,17 @@ def test_markup_in_metadata_is_shown_as_written(case: dict[str, Any], literal_bu
     pages = pages or [literal_build / "site" / "content" / "crisis.html", literal_build / "site" /
                       "content" / "skills" / "test-module" / "index.html"]
     assert any(shown in page_text(p) for p in pages if p.is_file()), (case["case"], shown)
-    assert_no_hostile_output(theme_markup, literal_build / "site", literal_build / "bundle")
+    for target in case.get("files") or {}:
+        kind, _, stem = target.removesuffix(".md").rpartition("/")
+        if kind == "content/homework":  # on paper and in the app data, as written too
+            from pypdf import PdfReader
+
+            reader = PdfReader(literal_build / "worksheets" / f"{stem}.pdf")
+            paper = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+            assert " ".join(shown.split()) in paper, (case["case"], paper[:300])
+        if kind in ("content/homework", "content/skills/test-module") and stem != "index":
+            folder = "homework" if kind == "content/homework" else "skills"
+            data = (literal_build / "bundle" / folder / f"{stem}.json").read_text(encoding="utf-8")
+            assert json.dumps(shown, ensure_ascii=False)[1:-1] in data, (case["case"], shown)
+    assert_no_hostile_output(theme_markup, literal_build / "site", literal_build / "bundle",
+                             literal_build / "worksheets")
