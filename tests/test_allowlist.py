@@ -98,8 +98,6 @@ def test_names_match_in_any_case_and_unknown_ones_get_near_matches() -> None:
     (allowlist.NUMBER, "3", True), (allowlist.NUMBER, "three", False),
     (allowlist.ALIGN, "center", True), (allowlist.ALIGN, "evil", False),
     (allowlist.CLASSES, "tip big-one", True), (allowlist.CLASSES, "x\" onclick=\"y", False),
-    (allowlist.REFERENCE, "practice-section", True), (allowlist.REFERENCE, "https://evil.example", False),
-    (allowlist.REFERENCE, "//evil.example/x", False),
 ])
 def test_option_values_by_kind(kind: allowlist.Kind, value: str, fits: bool) -> None:
     assert (allowlist.value_problem(kind, value) is None) == fits
@@ -133,6 +131,15 @@ def origin(tmp_path: Path) -> Origin:
 ])
 def test_the_link_rule(origin: Origin, href: str, rule: str | None) -> None:
     findings = check_link(href, origin)
+    assert [f.rule for f in findings][:1] == ([rule] if rule else []), findings
+
+
+@pytest.mark.parametrize(("name", "rule"), [
+    ("practice-section", None), ("../page", None), ("/content/page", None), ("https://evil.example", "unsafe-link"),
+    ("//evil.example/x", "unsafe-link"), ("../../secret", "path-outside-content"), ("../nothing", "broken-link"),
+])
+def test_references_are_labels_or_pages_inside_content(origin: Origin, name: str, rule: str | None) -> None:
+    findings = targets.check_reference(name, origin, "the `{doc}` role")
     assert [f.rule for f in findings][:1] == ([rule] if rule else []), findings
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
-from skillbook.targets import DOWNLOAD_SUFFIXES, IMAGE_SUFFIXES, Finding, is_remote
+from skillbook.targets import DOWNLOAD_SUFFIXES, IMAGE_SUFFIXES, Finding
 
 
 class Value(StrEnum):
@@ -322,6 +322,4 @@ def value_problem(kind: Kind, value: str) -> str | None:
         return f"must be one of {', '.join(kind.choices)}"
     if kind.value is Value.CLASSES and not all(c.replace("-", "").replace("_", "").isalnum() for c in text.split()):
         return "must be CSS class names (letters, digits, - and _)"
-    if kind.value is Value.REFERENCE and is_remote(text):
-        return "must name a page or label of the handbook, not an address"
     return None

@@ -207,6 +207,8 @@ def _value(kind: Kind, value: str, what: str, line: int, context: _Context) -> N
         context.report_findings(line, targets.check_link(value, context.origin, what))
     elif kind.value is Value.PAGE:
         context.report_findings(line, targets.check_page(value, context.origin, what))
+    elif kind.value is Value.REFERENCE:
+        context.report_findings(line, targets.check_reference(value, context.origin, what))
     elif kind.value is Value.TEXT:
         _markdown(value, line, context)
     elif kind.value is not Value.CODE:

@@ -24,6 +24,7 @@ SEMVER = re.compile(
     r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
 )
 PHONE = re.compile(r"^\+?[0-9][0-9 ]*$")
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|\d{3}))?(-[A-Za-z0-9]{5,8})*$")
 MYST_EXTENSIONS = ("colon_fence", "deflist", "fieldlist", "substitution", "tasklist")
 DEFAULT_MAX_FILE_SIZE = 1_000_000
 
@@ -117,6 +118,11 @@ def _semver(value: Any) -> str | None:
         "is not a SemVer version like 1.0.0 (quote it if YAML reads it as a number)"
 
 
+def _language(value: Any) -> str | None:
+    return None if isinstance(value, str) and LANGUAGE_TAG.fullmatch(value) else \
+        "is not a language tag such as en, en-GB or es"
+
+
 def _phone(value: Any) -> str | None:
     if isinstance(value, str) and PHONE.fullmatch(value.strip()):
         return None
@@ -183,7 +189,7 @@ _REGION = _mapping({
     "services": _list(_SERVICE),
 })
 SKILLBOOK = _mapping({
-    "version": Rule(_semver, required=True), "language": TEXT, "license": TEXT, "bundle_name": TEXT,
+    "version": Rule(_semver, required=True), "language": Rule(_language), "license": TEXT, "bundle_name": TEXT,
     "require_review": BOOLEAN, "paper_size": Rule(_one_of("A4", "letter")),
     "max_file_size": Rule(_whole_number, hint="the largest content file in bytes, e.g. 1000000"),
     "pages": _mapping({"root": Rule(_page), "crisis": Rule(_page), "finder": Rule(_page),
@@ -214,7 +220,7 @@ SCHEMA = _mapping({
                                        hint="other extensions can run code and change every page")),
         "local_extensions": _refused("it runs Python code from the project"),
         "recursive_update": _refused("it replaces the handbook's Sphinx settings"),
-        "config": _mapping({"language": TEXT, "numfig": BOOLEAN}),
+        "config": _mapping({"language": Rule(_language), "numfig": BOOLEAN}),
     }),
     "launch_buttons": _refused("it adds buttons that run the pages' code elsewhere"),
     "bibtex_bibfiles": _refused("bibliography files are read from outside content/"),

@@ -16,14 +16,13 @@ from typing import Any
 from cerberus import TypeDefinition, Validator, errors
 from cerberus.schema import DefinitionSchema
 
-from skillbook.config import SEMVER
+from skillbook.config import LANGUAGE_TAG, SEMVER
 from skillbook.discover import Kind
 from skillbook.errors import ConfigError
 from skillbook.issues import Issue
 from skillbook.yamlload import LoadedYaml, PathKey, format_path, load_yaml
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|\d{3}))?(-[A-Za-z0-9]{5,8})*$")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 _ABBREVIATIONS = ("e.g.", "i.e.", "Dr.", "Mr.", "Ms.", "Mrs.", "etc.", "vs.", "St.")
 _SEP = "\x1f"  # separates rule, message, hint and sub-path inside a custom Cerberus error

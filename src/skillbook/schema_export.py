@@ -24,10 +24,10 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from skillbook.config import SEMVER
+from skillbook.config import LANGUAGE_TAG, SEMVER
 from skillbook.discover import Kind
 from skillbook.errors import ConfigError
-from skillbook.schema import _OPTION_KEYS, FIELD_KEYS, LANGUAGE_TAG, MAX_RATING_STEPS, SLUG, SchemaSet
+from skillbook.schema import _OPTION_KEYS, FIELD_KEYS, MAX_RATING_STEPS, SLUG, SchemaSet
 from skillbook.yamlload import load_yaml
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"

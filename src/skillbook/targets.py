@@ -126,6 +126,17 @@ def check_page(name: str, origin: Origin, what: str) -> list[Finding]:
                     "check the path; it is relative to this file, without .md")]
 
 
+def check_reference(name: str, origin: Origin, what: str) -> list[Finding]:
+    """A label, a glossary term, or (written as a path) a page: never an address, never outside content/."""
+    target = name.strip()
+    if is_remote(target):
+        return [Finding("unsafe-link", f"{what} `{_shown(name)}` is an address, not a label or page",
+                        "name a label, a glossary term or a page of the handbook")]
+    if "/" in target or target.startswith("."):
+        return check_page(target, origin, what)
+    return []
+
+
 def check_path(path: str, origin: Origin, suffixes: tuple[str, ...], what: str) -> list[Finding]:
     """A file the content uses (included, shown or offered for download): inside content/, existing,
     of a permitted type, and really of that type."""

@@ -67,6 +67,8 @@ def value_findings(kind: Kind, value: str, what: str, env: BuildEnvironment) -> 
         return targets.check_link(value, _origin(env), what)
     if kind.value is Value.PAGE:
         return targets.check_page(value, _origin(env), what)
+    if kind.value is Value.REFERENCE:
+        return targets.check_reference(value, _origin(env), what)
     if kind.value in (Value.TEXT, Value.CODE):
         return []
     return allowlist.value_findings(kind, value, what)
