@@ -98,14 +98,7 @@ def check_internal_link(href: str, origin: Origin, what: str = "link") -> list[F
     if not target:
         return []  # a fragment of this page
     if target.endswith(PAGE_SUFFIXES):
-        resolved, findings = resolve(target, origin, what)
-        if findings:
-            return findings
-        assert resolved is not None
-        if not resolved.is_file():
-            return [Finding("broken-link", f"the {what} target `{_shown(href)}` does not exist",
-                            "check the file name; links are relative to this file")]
-        return []
+        return check_page(target, origin, what)
     return check_path(target, origin, DOWNLOAD_SUFFIXES, what)
 
 
@@ -123,7 +116,7 @@ def check_page(name: str, origin: Origin, what: str) -> list[Finding]:
         if resolved.is_file() and resolved.suffix in PAGE_SUFFIXES:
             return []
     return [Finding("broken-link", f"{what} `{_shown(name)}` names no page of the handbook",
-                    "check the path; it is relative to this file, without .md")]
+                    "check the file name; paths are relative to this file")]
 
 
 def check_reference(name: str, origin: Origin, what: str) -> list[Finding]:
