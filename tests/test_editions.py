@@ -41,7 +41,7 @@ def test_client_outputs_never_contain_notes_and_the_clinician_edition_shows_them
             assert b"xylophonequail" not in path.read_bytes().lower(), path  # the search index is lowercased
     page = (clinician / "site/content/skills/test-module/sample-skill.html").read_text(encoding="utf-8")
     assert "For clinicians" in page and "Xylophonequail" in page
-    assert "xylophonequail" in (clinician / "site" / "searchindex.js").read_text(encoding="utf-8")
+    assert "xylophonequail" in (clinician / "site" / "skillbook-search.json").read_text(encoding="utf-8")
     skill = json.loads((clinician / "bundle/skills/sample-skill.json").read_text(encoding="utf-8"))
     assert [n["audience"] for n in skill["clinician_notes"]] == ["clinician"]
     assert "Xylophonequail" in skill["clinician_notes"][0]["text"]

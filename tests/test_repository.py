@@ -37,6 +37,8 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```sh\n(.*?)\n```", readme, flags=re.S)
     install, tests = blocks[0].strip(), blocks[1].strip()
-    assert "pip install" in install and "skillbook" in install
+    assert install.startswith("./scripts/setup") and "skillbook build" in install
+    setup = (REPO / "scripts" / "setup").read_text(encoding="utf-8")
+    assert "pip install" in setup and "npm ci" in setup and "chromium" in setup
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
-    assert ci[-1].strip() == tests
+    assert ci[-1].strip() == tests and "./scripts/setup" in ci

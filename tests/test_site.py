@@ -253,7 +253,7 @@ def test_serve_rebuilds_on_save_and_tells_the_browser(tmp_path: Path) -> None:
                 return response.read().decode()
 
         skill_page = "content/skills/test-module/sample-skill.html"
-        assert "skillbook-reload.js" in fetch(skill_page)
+        assert "data-live-reload" in fetch(skill_page)
         draft = fetch("content/skills/test-module/secret-draft.html")  # authors preview their drafts
         assert "Draft preview." in draft and "Zebraquokka draft" in draft
         assert "Draft preview." not in fetch(skill_page)

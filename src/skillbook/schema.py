@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -211,12 +211,24 @@ class SchemaSet:
     field_meta: dict[Kind, dict[str, Any]]
     required_sections: dict[Kind, tuple[str, ...]]
     vocabulary: dict[str, dict[str, str]]  # emotions/situations: id -> label
+    terms: dict[str, tuple[Term, ...]] = field(default_factory=dict)  # emotions/situations, in order
+
+
+@dataclass(frozen=True)
+class Term:
+    """A tag word: its id, the label readers see, the everyday words they use for it."""
+
+    id: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    crisis_first: bool = False  # wherever it leads to skills, crisis help and the safety plan come first
 
 
 def load_schemas(schemas_dir: Path, *, today: dt.date | None = None) -> SchemaSet:
     """Read schemas/*.yml; a broken schema file is a configuration error (exit 2)."""
     common = _read_schema_file(schemas_dir / "common.yml")
-    vocabulary = _read_vocabulary(schemas_dir / "vocabulary.yml")
+    terms = _read_vocabulary(schemas_dir / "vocabulary.yml")
+    vocabulary = {name: {t.id: t.label for t in words} for name, words in terms.items()}
     vocabulary_sets = {name: set(words) for name, words in vocabulary.items()}
     validators: dict[Kind, ContentValidator] = {}
     field_meta: dict[Kind, dict[str, Any]] = {}
@@ -239,7 +251,7 @@ def load_schemas(schemas_dir: Path, *, today: dt.date | None = None) -> SchemaSe
         raise ConfigError(f"schemas/page.yml: invalid schema: {exc}") from None
     pages._schema = _CheckedSchema(pages, pages.schema.schema)
     validators[Kind.PAGE], field_meta[Kind.PAGE] = pages, page_fields
-    return SchemaSet(validators, field_meta, sections, vocabulary)
+    return SchemaSet(validators, field_meta, sections, vocabulary, terms)
 
 
 def _read_schema_file(path: Path) -> dict[str, Any]:
@@ -255,21 +267,33 @@ def _read_schema_file(path: Path) -> dict[str, Any]:
     return loaded.data
 
 
-def _read_vocabulary(path: Path) -> dict[str, dict[str, str]]:
+def _read_vocabulary(path: Path) -> dict[str, tuple[Term, ...]]:
     data = _read_schema_file(path)
-    vocabulary: dict[str, dict[str, str]] = {}
+    vocabulary: dict[str, tuple[Term, ...]] = {}
+    aliases_seen: dict[str, str] = {}
     for name in ("emotions", "situations"):
         entries = data.get(name)
         if not isinstance(entries, list):
             raise ConfigError(f"schemas/vocabulary.yml: `{name}` must be a list (in vocabulary.yml: {name})")
-        words: dict[str, str] = {}
+        words: list[Term] = []
         for index, entry in enumerate(entries):
+            where = f"(in vocabulary.yml: {name}[{index}])"
             if not (isinstance(entry, dict) and isinstance(entry.get("id"), str) and SLUG.fullmatch(entry["id"])
                     and isinstance(entry.get("label"), str)):
-                raise ConfigError(f"schemas/vocabulary.yml: each entry needs a slug `id` and a `label` "
-                                  f"(in vocabulary.yml: {name}[{index}])")
-            words[entry["id"]] = entry["label"]
-        vocabulary[name] = words
+                raise ConfigError(f"schemas/vocabulary.yml: each entry needs a slug `id` and a `label` {where}")
+            unknown = set(entry) - {"id", "label", "aliases", "crisis_first"}
+            aliases = entry.get("aliases") or []
+            if unknown or not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases) \
+                    or not isinstance(entry.get("crisis_first", False), bool):
+                raise ConfigError(f"schemas/vocabulary.yml: an entry has `id`, `label`, `aliases` (a list of words) "
+                                  f"and `crisis_first` (true or false) only {where}")
+            for alias in aliases:
+                other = aliases_seen.setdefault(alias.casefold(), entry["id"])
+                if other != entry["id"]:
+                    raise ConfigError(f"schemas/vocabulary.yml: the alias `{alias}` belongs to both `{other}` and "
+                                      f"`{entry['id']}`; give it to one of them {where}")
+            words.append(Term(entry["id"], entry["label"], tuple(aliases), bool(entry.get("crisis_first", False))))
+        vocabulary[name] = tuple(words)
     return vocabulary
 
 

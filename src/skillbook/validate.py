@@ -20,7 +20,7 @@ from skillbook.document import Document, read_document
 from skillbook.issues import Issue, Severity
 from skillbook.models import Handbook, Homework, Module, Skill, build_item
 from skillbook.project import CONFIG_FILE, Project
-from skillbook.schema import SchemaSet, check_front_matter, load_schemas
+from skillbook.schema import SchemaSet, Term, check_front_matter, load_schemas
 from skillbook.toc import check_toc
 
 
@@ -30,6 +30,7 @@ class ValidationResult:
     documents: tuple[Document, ...]
     issues: tuple[Issue, ...]
     vocabulary: dict[str, dict[str, str]] = field(default_factory=dict)  # tag kind -> id -> label
+    terms: dict[str, tuple[Term, ...]] = field(default_factory=dict)  # tag kind -> words with their aliases
 
     @property
     def errors(self) -> tuple[Issue, ...]:
@@ -95,7 +96,7 @@ def validate(project: Project, *, strict: bool = False, today: dt.date | None = 
     if strict:
         issues = [i.escalated() if i.severity is Severity.WARNING else i for i in issues]
     ordered = sorted(dict.fromkeys(issues), key=lambda i: (i.path, i.line, i.column))
-    return ValidationResult(handbook, tuple(documents), tuple(ordered), schemas.vocabulary)
+    return ValidationResult(handbook, tuple(documents), tuple(ordered), schemas.vocabulary, schemas.terms)
 
 
 @dataclass(frozen=True)

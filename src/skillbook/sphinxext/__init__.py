@@ -22,12 +22,15 @@ from sphinx.util.docutils import SphinxDirective
 
 from skillbook import __version__, targets
 from skillbook.body import MYST_EXTENSIONS
+from skillbook.discover import Kind
 from skillbook.editions import split_clinician_notes
 from skillbook.models import Handbook, Homework, Item, Module, Skill
 from skillbook.project import Project, load_project
+from skillbook.schema import Term
 from skillbook.sphinxext import cards as sb
-from skillbook.sphinxext import gate
+from skillbook.sphinxext import gate, pages
 from skillbook.sphinxext.jsonld import json_ld
+from skillbook.sphinxext.navigation import Contents
 from skillbook.sphinxext.rules import ContentRules
 from skillbook.validate import ValidationResult, validate
 from skillbook.worksheets import packet_name
@@ -50,8 +53,13 @@ class SiteData:
     project: Project
     handbook: Handbook
     vocabulary: dict[str, dict[str, str]]
+    terms: dict[str, tuple[Term, ...]] = field(default_factory=dict)
     items: dict[str, Item] = field(default_factory=dict)  # docname -> published item
     by_id: dict[tuple[str, str], Item] = field(default_factory=dict)  # (kind, id) -> published item
+    audiences: dict[str, str] = field(default_factory=dict)  # docname -> client | clinician | developer
+    # filled in while pages are written
+    contents: Contents | None = None
+    titles: dict[str, str] | None = None
 
     def docname(self, kind: str, item_id: str) -> str | None:
         item = self.by_id.get((kind, item_id))
@@ -86,11 +94,10 @@ def _configure(app: Sphinx, config: Config) -> None:
     # Sphinx follows symbolic links to folders when it looks for pages: a link to the project's own
     # root would send it round in circles, a link elsewhere would publish what is there.
     config.exclude_patterns = [*config.exclude_patterns, *gate.linked_folders(Path(app.srcdir))]
-    config.templates_path = [str(HERE / "templates"), *config.templates_path]
-    config.html_static_path = [*config.html_static_path, str(HERE / "static")]
-    app.add_css_file("skillbook.css")
-    if config.skillbook_live_reload:
-        app.add_js_file("skillbook-reload.js")
+    # skillbook's own small theme (sphinx-book-theme sends 1.5 MB of icon script with every page)
+    config.html_theme = "skillbook"
+    config.html_theme_options = {}
+    config.html_use_index = False
     # no build timestamps in pages: two builds of the same content are byte-identical
     config.html_last_updated_fmt = None
     # Sphinx copies sources verbatim into _sources/: that would publish clinician notes to clients.
@@ -98,16 +105,6 @@ def _configure(app: Sphinx, config: Config) -> None:
     # our reader for notebooks (front matter, editions); MyST-NB uses it instead of its default one
     config.nb_custom_formats = {**(config.nb_custom_formats or {}), ".ipynb": (
         "skillbook.sphinxext.read_notebook", {"edition": config.skillbook_edition}, False)}
-    # Only the current module's pages are listed in the sidebar: the full tree in every page grows
-    # with the square of the page count (a 1,000-page handbook would write a million links).
-    theme_options = {key: value for key, value in (config.html_theme_options or {}).items()
-                     if key not in _UNSAFE_THEME_OPTIONS}
-    config.html_theme_options = {"collapse_navbar": True, **theme_options}
-
-
-# Theme options that put raw HTML or third-party scripts on every page (_config.yml refuses them too).
-_UNSAFE_THEME_OPTIONS = frozenset({"extra_footer", "announcement", "analytics", "comments", "launch_buttons",
-                                   "extra_navbar", "footer_content_items", "article_header_end"})
 
 
 def _load(app: Sphinx) -> None:
@@ -117,7 +114,12 @@ def _load(app: Sphinx) -> None:
     for issue in result.errors:
         logger.warning("%s:%s:%s: %s[%s]: %s (%s)", issue.path, issue.line, issue.column, issue.severity.value,
                        issue.rule, issue.message, issue.hint, type="skillbook", subtype=issue.rule)
-    data = SiteData(project, result.handbook, result.vocabulary)
+    # the theme's search page and index replace Sphinx's (whose index is several times larger)
+    app.builder.search = False  # type: ignore[attr-defined]
+    data = SiteData(project, result.handbook, result.vocabulary, result.terms)
+    for document in result.documents:
+        audience = document.data.get("audience") if document.source.kind is Kind.PAGE else None
+        data.audiences[document.source.docname] = audience if isinstance(audience, str) else "client"
     for kind, items in (("module", result.handbook.modules), ("skill", result.handbook.skills),
                         ("homework", result.handbook.homework)):
         for item in items:
@@ -132,8 +134,13 @@ def _settings_hash(app: Sphinx) -> str:
     data = _data(app)
     config = data.project.config
     payload = json.dumps([__version__, repr(config), sorted(app.config.skillbook_pdfs.items()),
-                          data.vocabulary], sort_keys=True, default=str)
-    return hashlib.sha256(payload.encode()).hexdigest()
+                          data.vocabulary, data.terms, data.audiences], sort_keys=True, default=str)
+    digest = hashlib.sha256(payload.encode())
+    # the theme's templates and assets, and this extension's own code (it renders every page)
+    for path in sorted([*pages.THEME.rglob("*"), *HERE.glob("*.py"), *HERE.glob("*.js")]):
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
@@ -156,12 +163,16 @@ def _mark_aggregate(env: BuildEnvironment) -> None:
 
 def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     getattr(env, "skillbook_aggregates", set()).discard(docname)
+    getattr(env, "skillbook_words", {}).pop(docname, None)
 
 
 def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
     if not hasattr(env, "skillbook_aggregates"):
         env.skillbook_aggregates = set()  # type: ignore[attr-defined]
     env.skillbook_aggregates |= getattr(other, "skillbook_aggregates", set())  # type: ignore[attr-defined]
+    if not hasattr(env, "skillbook_words"):
+        env.skillbook_words = {}  # type: ignore[attr-defined]
+    env.skillbook_words.update(getattr(other, "skillbook_words", {}))  # type: ignore[attr-defined]
 
 
 def _prepare_source(app: Sphinx, docname: str, source: list[str]) -> None:
@@ -189,7 +200,7 @@ def _prepare_source(app: Sphinx, docname: str, source: list[str]) -> None:
     gate.check_front_matter("\n".join(lines[1:close]), docname)
     item = _data(app).items.get(docname)
     title = item.title if item else _front_matter_title(lines[1:close])
-    kept = ([f"title: {json.dumps(literal_markdown(title))}"] if title else []) + [""] * (close - 1)
+    kept = [f"title: {json.dumps(literal_markdown(title))}" if title else "{}"] + [""] * (close - 1)
     source[0] = "\n".join(["---", *kept[:close - 1], *lines[close:]])
 
 
@@ -425,22 +436,12 @@ def crisis_role(name: str, rawtext: str, text: str, lineno: int, inliner: Any,
 def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
                   doctree: nodes.document | None) -> None:
     data = _data(app)
-    crisis = data.project.config.crisis_page
-    context["skillbook_crisis_doc"] = crisis if crisis in app.env.found_docs else None
+    pages.page_context(app, pagename, templatename, context, doctree, data)
     item = data.items.get(pagename)
     context["metatags"] = context.get("metatags", "") + json_ld(
         item, title=context.get("title", ""), language=data.project.config.language,
         site_title=data.project.config.title, page_url=pagename + ".html",
     )
-
-
-def _escape_theme_title(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
-                        doctree: nodes.document | None) -> None:
-    """sphinx-book-theme prints `pagetitle` (the title's plain text) unescaped in its print header."""
-    if "pagetitle" in context:
-        from html import escape
-
-        context["pagetitle"] = escape(str(context["pagetitle"]))
 
 
 _ENTRY_PAGE = """<!DOCTYPE html>
@@ -462,23 +463,6 @@ _ENTRY_PAGE = """<!DOCTYPE html>
 """
 
 
-def _escape_search_titles(app: Sphinx, exception: Exception | None) -> None:
-    """Sphinx's search page shows page and section titles with `innerHTML`, from its index: titles
-    are plain text, so the index holds them escaped."""
-    index = Path(app.outdir) / "searchindex.js"
-    if exception is not None or not index.is_file():
-        return
-    from html import escape
-
-    text = index.read_text(encoding="utf-8")
-    prefix, _, rest = text.partition("(")
-    data = json.loads(rest.rstrip().removesuffix(")"))
-    data["titles"] = [escape(title, quote=False) for title in data.get("titles", [])]
-    for key in ("alltitles", "indexentries"):
-        data[key] = {escape(title, quote=False): where for title, where in data.get(key, {}).items()}
-    index.write_text(f"{prefix}({json.dumps(data, separators=(',', ':'), sort_keys=True)})", encoding="utf-8")
-
-
 def _entry_page(app: Sphinx, exception: Exception | None) -> None:
     """The site's front door: an accessible redirect to the root page (not a bare meta tag)."""
     if exception is not None or app.builder.format != "html" or app.config.master_doc == "index":
@@ -491,7 +475,13 @@ def _entry_page(app: Sphinx, exception: Exception | None) -> None:
     (Path(app.outdir) / "index.html").write_text(text, encoding="utf-8")
 
 
+def _offline(app: Sphinx, exception: Exception | None) -> None:
+    if exception is None and app.builder.format == "html":
+        pages.finish(app, _data(app))
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_html_theme("skillbook", str(pages.THEME / "skillbook"))
     app.add_config_value("skillbook_live_reload", False, "html", [bool])
     app.add_config_value("skillbook_pdfs", {}, "env", [dict])  # homework id -> site path of its PDF
     app.add_config_value("skillbook_edition", "client", "env", [str])  # client | clinician
@@ -515,9 +505,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("include-read", _strip_included)
     app.connect("doctree-read", gate.sweep, priority=100)  # before Sphinx collects images and downloads
     app.connect("doctree-read", _decorate)
+    app.connect("doctree-read", pages.remember_words, priority=700)  # after the card is added
     app.connect("html-page-context", _page_context)
-    app.connect("html-page-context", _escape_theme_title, priority=900)  # after the theme sets it
-    app.connect("build-finished", _entry_page, priority=400)
-    app.connect("build-finished", _escape_search_titles)  # before sphinx-external-toc writes its own
+    app.connect("html-collect-pages", pages.extra_pages)
+    app.connect("build-finished", _entry_page, priority=400)  # before sphinx-external-toc writes its own
+    app.connect("build-finished", _offline, priority=600)  # after the front door: it is cached too
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
             "env_version": 1}

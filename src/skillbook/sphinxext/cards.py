@@ -125,12 +125,15 @@ def skill_card(skill: Skill, docname: str, module: Module, vocabulary: dict[str,
     tags = _tag_links(skill, vocabulary, docname, finder_doc)
     if tags:
         card += paragraph(*tags, classes=["skillbook-tags"])
+    links = nodes.container(classes=["skillbook-links"])  # on paper these links lead nowhere: not printed
     if worksheet_docs:
-        card += heading("Worksheets")
-        card += bullet_list([_homework_entry(docname, h, homework_pdf) for h in worksheet_docs])
+        links += heading("Worksheets")
+        links += bullet_list([_homework_entry(docname, h, homework_pdf) for h in worksheet_docs])
     if related_docs:
-        card += heading("Related skills")
-        card += bullet_list([[doc_link(docname, r)] for r in related_docs])
+        links += heading("Related skills")
+        links += bullet_list([[doc_link(docname, r)] for r in related_docs])
+    if links.children:
+        card += links
     return card
 
 

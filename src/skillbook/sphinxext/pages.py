@@ -1,0 +1,167 @@
+"""The site being written in, what skillbook's theme shows on each page out; at the end, the search
+index, the service worker and the web app manifest.
+
+The theme (`theme/skillbook/`) is a small one of our own: every page is readable, navigable and
+has crisis help with no JavaScript, and loads nothing but one stylesheet and one deferred script.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+from skillbook.models import Homework, Module, Skill
+from skillbook.sphinxext.navigation import Contents, read_contents, render_contents
+from skillbook.sphinxext.offline import MANIFEST, write_offline
+from skillbook.sphinxext.search import PageText, page_words, search_index
+
+if TYPE_CHECKING:
+    from skillbook.sphinxext import SiteData
+
+THEME = Path(__file__).parent / "theme"
+SEARCH_INDEX = "skillbook-search.json"
+SEARCH_PAGE = "search"
+_OUR_ASSETS = ("_static/skillbook.css", "_static/skillbook.js", "_static/skillbook-icon.svg",
+               "_static/skillbook-icon-192.png", "_static/skillbook-icon-512.png")
+EDITION_NAMES = {"client": "", "clinician": "Clinician edition"}
+
+
+def contents(app: Sphinx, data: SiteData) -> Contents:
+    """The contents list the client sees (or, in the clinician edition, every page)."""
+    if data.contents is None:
+        client = app.config.skillbook_edition == "client"
+        data.contents = read_contents(Path(app.config.external_toc_path),
+                                      keep=lambda d: not client or data.audiences.get(d, "client") == "client")
+    return data.contents
+
+
+def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                 doctree: nodes.document | None, data: SiteData) -> None:
+    """Fill in what `layout.html` prints: the contents, crisis link, print crisis box, footer."""
+    config = data.project.config
+    builder = app.builder
+    titles = _titles(app, data)
+    item = data.items.get(pagename)
+    crisis = config.crisis_page
+    context["skillbook_language"] = config.language
+    context["skillbook_crisis_doc"] = crisis if crisis in app.env.found_docs else None
+    context["skillbook_finder_doc"] = config.finder_page
+    context["skillbook_nav"] = render_contents(contents(app, data), pagename, titles,
+                                               lambda docname: builder.get_relative_uri(pagename, docname))
+    context["skillbook_page_kind"] = {Skill: "skill", Homework: "worksheet", Module: "module"}.get(
+        type(item), "page") if item else "page"
+    context["skillbook_edition_name"] = EDITION_NAMES.get(app.config.skillbook_edition, "")
+    context["skillbook_print_crisis"] = print_crisis_box(data)
+    context["skillbook_footer"] = f"{config.title} · content licence {config.license}"
+    context["skillbook_side_links"] = [(d, titles.get(d, d)) for d in sorted(data.audiences)
+                                       if data.audiences[d] != "client" and d in app.env.found_docs
+                                       and app.config.skillbook_edition == "client"]
+    body = str(context.get("body", ""))
+    context["skillbook_extra_css"] = [name for name, needed in _extra_css(app) if needed in body]
+    context["skillbook_live_reload"] = app.config.skillbook_live_reload
+
+
+def _extra_css(app: Sphinx) -> list[tuple[str, str]]:
+    """Stylesheets of extensions that only some pages need, with the markup that needs them."""
+    found = []
+    for css, _attributes in app.registry.css_files:
+        name = f"_static/{css}"
+        if "sphinx-design" in name:
+            found.append((name, 'class="sd-'))
+    return found
+
+
+def print_crisis_box(data: SiteData) -> str:
+    """The configured crisis contacts, printed at the foot of every page (hidden on screen)."""
+    config = data.project.config
+    if not config.crisis_regions:
+        return ""
+    parts = ['<div class="sb-print-crisis"><p><strong>Crisis help.</strong> '
+             f"{escape(config.crisis_intro)}</p>"]
+    for region in config.crisis_regions:
+        services = "; ".join(
+            escape(s.name) + (f" {escape(s.phone)}" if s.phone else "")
+            + (f", text {escape(s.text_keyword + ' to ' if s.text_keyword else '')}{escape(s.text)}" if s.text else "")
+            for s in region.services)
+        emergency = " or ".join(escape(n) for n in region.emergency)
+        parts.append(f"<p>{escape(region.name)}: emergency {emergency}" + (f"; {services}" if services else "")
+                     + ".</p>")
+    parts.append("<p>My therapist or coaching line: ______________________</p></div>")
+    return "".join(parts)
+
+
+def extra_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """`html-collect-pages`: the search page (Sphinx's own search and index are switched off)."""
+    yield SEARCH_PAGE, {"title": "Search"}, "search.html"
+
+
+def finish(app: Sphinx, data: SiteData) -> None:
+    """`build-finished`: what earlier builds left goes, then the search index, then the offline
+    files that cache everything."""
+    site = Path(app.outdir)
+    _prune(app, data, site)
+    config = data.project.config
+    titles = _titles(app, data)
+    shown = [d for d in contents(app, data).docnames() if d in app.env.found_docs]
+    words: dict[str, str] = getattr(app.env, "skillbook_words", {})
+    pages = [PageText(d, titles.get(d, d), _headings(app, d), words.get(d, "")) for d in shown]
+    plan = next((h.docname for h in data.handbook.homework if h.is_published and h.type == "safety-plan"), None)
+    index = search_index(pages, data.handbook, data.terms, lambda d: app.builder.get_target_uri(d),
+                         config.crisis_page, plan)
+    (site / SEARCH_INDEX).write_text(json.dumps(index, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+                                     encoding="utf-8")
+    html = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                  if not {"_static", "_sources", "_images"} & set(p.relative_to(site).parts))
+    crisis = app.builder.get_target_uri(config.crisis_page)
+    first = [crisis, *_OUR_ASSETS]
+    images = sorted(p.relative_to(site).as_posix() for p in (site / "_images").rglob("*") if p.is_file()) \
+        if (site / "_images").is_dir() else []
+    extra = sorted(name for name, _needed in _extra_css(app) if (site / name).is_file())
+    rest = [p for p in html if p != crisis] + extra + images + [SEARCH_INDEX, MANIFEST]
+    short = config.title if len(config.title) <= 12 else config.title.split()[0]
+    start = app.builder.get_target_uri(app.config.root_doc)
+    write_offline(site, first=first, rest=rest, title=config.title, short_title=short, language=config.language,
+                  start=start)
+
+
+def _prune(app: Sphinx, data: SiteData, site: Path) -> None:
+    """Sphinx never removes a file it wrote once: a page that became a draft, a picture no page
+    shows any more, another theme's assets. Only what this build wrote and uses stays published."""
+    builder: Any = app.builder
+    keep = {builder.get_target_uri(d) for d in app.env.found_docs} | {"search.html", "index.html"}
+    keep |= {f"{builder.imagedir}/{name}" for name in builder.images.values()}
+    keep |= {f"_downloads/{target}" for _docs, target in app.env.dlfiles.values()}
+    keep |= set(_OUR_ASSETS) | {name for name, _needed in _extra_css(app)} | {"objects.inv"}
+    for path in sorted(site.rglob("*"), reverse=True):  # files before the folders they are in
+        relative = path.relative_to(site).as_posix()
+        if path.is_file() and relative not in keep:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+def remember_words(app: Sphinx, doctree: nodes.document) -> None:
+    """`doctree-read`: the words of the page as readers see it (its card included), for search."""
+    if not hasattr(app.env, "skillbook_words"):
+        app.env.skillbook_words = {}  # type: ignore[attr-defined]
+    app.env.skillbook_words[app.env.docname] = page_words(doctree.astext())  # type: ignore[attr-defined]
+
+
+def _titles(app: Sphinx, data: SiteData) -> dict[str, str]:
+    if data.titles is None:
+        data.titles = {docname: title.astext() for docname, title in app.env.titles.items()}
+    return data.titles
+
+
+def _headings(app: Sphinx, docname: str) -> tuple[str, ...]:
+    toc = app.env.tocs.get(docname)
+    if toc is None:
+        return ()
+    return tuple(ref.astext() for ref in toc.findall(nodes.reference))[1:]  # the first is the page title
+

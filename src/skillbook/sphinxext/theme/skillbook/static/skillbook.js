@@ -1,0 +1,132 @@
+// skillbook: what JavaScript adds to pages that work without it: the colour switch, search results,
+// offline use (a service worker), and in the live preview a reload after each rebuild.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var root = script.getAttribute("data-root") || "";
+  var html = document.documentElement;
+
+  // --- colours: system, light or dark; the choice is kept for the next pages
+  var button = document.querySelector(".sb-scheme");
+  var names = { "": "system", light: "light", dark: "dark" };
+  function show() { if (button) button.querySelector("span").textContent = names[html.dataset.scheme || ""]; }
+  if (button) {
+    button.hidden = false;
+    show();
+    button.addEventListener("click", function () {
+      var next = { "": "light", light: "dark", dark: "" }[html.dataset.scheme || ""];
+      if (next) html.dataset.scheme = next; else delete html.dataset.scheme;
+      try { if (next) localStorage.setItem("skillbook-scheme", next); else localStorage.removeItem("skillbook-scheme"); }
+      catch (e) { /* private browsing: the choice lasts for this page */ }
+      show();
+    });
+  }
+
+  // --- offline: cache the handbook after the first visit, and say so quietly when it is ready
+  var status = document.querySelector(".sb-offline");
+  if ("serviceWorker" in navigator && /^https?:$/.test(location.protocol) && !script.hasAttribute("data-live-reload")) {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.type === "skillbook-offline-ready" && status) {
+        status.textContent = "Ready to use offline: this handbook now opens without a connection.";
+        html.dataset.offline = "ready";
+      }
+    });
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register(root + "sw.js").then(function () {
+        return navigator.serviceWorker.ready;
+      }).then(function (registration) {
+        if (registration.active) registration.active.postMessage({ type: "skillbook-status" });
+        if (navigator.onLine) return registration.update();  // a new build replaces the offline copy
+      }).catch(function () { /* no offline copy; the site still works online */ });
+    });
+  }
+
+  // --- live preview (skillbook serve): reload when a rebuild finished
+  if (script.hasAttribute("data-live-reload")) {
+    var seen = null;
+    var poll = function () {
+      fetch("/_skillbook/build-id", { cache: "no-store" }).then(function (r) { return r.text(); }).then(function (id) {
+        if (seen !== null && id !== seen) { location.reload(); return; }
+        seen = id;
+        setTimeout(poll, 300);
+      }).catch(function () { setTimeout(poll, 1000); });
+    };
+    poll();
+  }
+
+  // --- search: everyday words find the skills that fit; crisis help first where it matters
+  var results = document.getElementById("sb-results");
+  if (!results) return;
+  var query = new URLSearchParams(location.search).get("q") || "";
+  var field = document.getElementById("sb-q");
+  if (field) field.value = query;
+  if (!query.trim()) return;
+  fetch(root + "skillbook-search.json").then(function (r) { return r.json(); }).then(function (index) {
+    render(search(index, query), query);
+  }).catch(function () {
+    results.textContent = "Search could not load. Use the contents, or What can I do right now?";
+  });
+
+  var STOP = " a an and am are at be but can cant do dont feel feeling feels for from get got have i im in is it " +
+    "its just me my myself of on or really so the to too very want what when with ";
+  function norm(text) {
+    return " " + text.toLowerCase().replace(/[\u2019']/g, "").replace(/[^a-z0-9]+/g, " ").trim() + " ";
+  }
+  function matches(q, term) {
+    if (term.length < 3) return false;
+    return q.indexOf(term) >= 0 || (q.trim().length >= 4 && term.indexOf(q) === 0);
+  }
+  function search(index, text) {
+    var q = norm(text), found = [], seen = {}, crisis = false;
+    function add(i, why) { if (!(i in seen)) { seen[i] = true; found.push({ page: index.pages[i], why: why }); } }
+    index.words.forEach(function (word) {
+      if (!word.terms.some(function (t) { return matches(q, norm(t)); })) return;
+      if (word.crisis) crisis = true;
+      word.pages.forEach(function (i) { add(i, word.label); });
+    });
+    var tokens = q.trim().split(" ").filter(function (t) { return t.length > 1 && STOP.indexOf(" " + t + " ") < 0; });
+    var scored = [];
+    index.pages.forEach(function (page, i) {
+      var title = norm(page.t), keys = norm(page.w + " " + page.s), score = 0;
+      tokens.forEach(function (t) {
+        if (title.indexOf(" " + t) >= 0) score += 5;
+        if (keys.indexOf(" " + t) >= 0) score += 1;
+      });
+      if (score) scored.push([score, i]);
+    });
+    scored.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
+    scored.forEach(function (s) { add(s[1], ""); });
+    return { crisis: crisis, pages: found.slice(0, 40), help: index.crisis, plan: index.plan };
+  }
+  function item(list, page, className, note) {
+    var li = document.createElement("li");
+    if (className) li.className = className;
+    var a = document.createElement("a");
+    a.className = "sb-result-title";
+    a.href = root + page.u;
+    a.textContent = page.t;
+    li.appendChild(a);
+    var p = document.createElement("p");
+    p.textContent = (page.k ? page.k + ". " : "") + (note || page.s || "");
+    li.appendChild(p);
+    list.appendChild(li);
+  }
+  function render(found, text) {
+    results.textContent = "";
+    var heading = document.createElement("h2");
+    var count = found.pages.length;
+    heading.textContent = count ? count + (count === 1 ? " result" : " results") + " for “" + text + "”"
+      : "Nothing found for “" + text + "”";
+    results.appendChild(heading);
+    var list = document.createElement("ul");
+    list.className = "sb-results";
+    if (found.crisis) {
+      item(list, found.help, "sb-crisis-first", "If you are in danger or thinking of ending your life: get help now.");
+      if (found.plan) item(list, found.plan, "sb-crisis-first", "Follow the steps you wrote down for moments like this.");
+    }
+    found.pages.forEach(function (r) {
+      if (r.page.u !== found.help.u && (!found.plan || r.page.u !== found.plan.u)) item(list, r.page, "", "");
+    });
+    results.appendChild(list);
+  }
+})();
