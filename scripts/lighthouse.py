@@ -89,14 +89,15 @@ def _count(transferred: list[float], event: dict[str, Any]) -> None:
     transferred.append(event["encodedDataLength"])
 
 
-def next_page(base: str, first: str, second: str) -> dict[str, float]:
-    """KB the second page transfers: with the browser cache only, and once cached for offline use."""
+def next_page(base: str, first: str, second: str, offline: bool) -> dict[str, float]:
+    """KB the second page transfers: with the browser cache only, and (for a site with a service
+    worker) once cached for offline use."""
     from playwright.sync_api import sync_playwright
 
     weights: dict[str, float] = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROME_FLAGS.split()[1:])
-        for mode in ("http_cache", "offline_ready"):
+        for mode in ("http_cache", "offline_ready") if offline else ("http_cache",):
             context = browser.new_context(service_workers="allow" if mode == "offline_ready" else "block")
             page = context.new_page()
             page.goto(base + first)
@@ -113,6 +114,15 @@ def next_page(base: str, first: str, second: str) -> dict[str, float]:
             context.close()
         browser.close()
     return weights
+
+
+def offline_copy(site: Path) -> dict[str, float]:
+    """What the service worker fetches in the background after a first visit: files and gzip KB."""
+    worker = (site / "sw.js").read_text(encoding="utf-8")
+    paths = [*json.loads(worker.split("const FIRST = ", 1)[1].split(";", 1)[0]),
+             *json.loads(worker.split("const REST = ", 1)[1].split(";", 1)[0])]
+    total = sum(len(gzip.compress((site / p).read_bytes(), mtime=0)) for p in paths)
+    return {"offline_files": len(paths), "offline_kb": round(total / 1024, 1)}
 
 
 def main() -> None:
@@ -132,10 +142,12 @@ def main() -> None:
     server, base = serve(args.site)
     try:
         results = {name: lighthouse(f"{base}{doc}.html") for name, doc in pages.items()}
-        weights = next_page(base, f"{pages['home']}.html", f"{pages['skill']}.html")
+        weights = next_page(base, f"{pages['home']}.html", f"{pages['skill']}.html",
+                            offline=(args.site / "sw.js").is_file())
     finally:
         server.shutdown()
-    figures = {"pages": results, **weights, "targets": TARGETS}
+    copy = offline_copy(args.site) if (args.site / "sw.js").is_file() else {}
+    figures = {"pages": results, **weights, **copy, "targets": TARGETS}
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     if args.markdown:
@@ -143,8 +155,12 @@ def main() -> None:
         print("| --- | --- | --- | --- | --- |")
         for name, r in results.items():
             print(f"| {name} | {r['performance']} | {r['fcp_s']} s | {r['lcp_s']} s | {r['first_visit_kb']} KB |")
+        offline = weights.get("next_page_kb_offline_ready")
         print(f"\nNext page (home, then a skill page): {weights['next_page_kb_http_cache']} KB with the browser's "
-              f"cache, {weights['next_page_kb_offline_ready']} KB once the handbook is ready offline.")
+              "cache" + (f", {offline} KB once the handbook is ready offline." if offline is not None else "."))
+        if copy:
+            print(f"The offline copy, fetched in the background after the first page has loaded: "
+                  f"{copy['offline_files']} files, {copy['offline_kb']} KB compressed.")
     else:
         print(json.dumps(figures, indent=2))
 

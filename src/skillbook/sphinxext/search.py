@@ -9,6 +9,7 @@ for it ("angry", "can't sleep", "want to hurt myself") and the skills it leads t
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,7 @@ class PageText:
 
 
 _WORD = re.compile(r"[a-z0-9]+")
+_SHARED = 0.3  # a word of the text in more than this share of the pages is left out of the index
 _COMMON = frozenset({
     "the", "and", "for", "are", "but", "not", "you", "your", "yours", "with", "this", "that", "these", "those",
     "from", "have", "has", "had", "was", "were", "will", "would", "can", "could", "should", "what", "when",
@@ -54,12 +56,17 @@ def search_index(pages: Sequence[PageText], handbook: Handbook, terms: dict[str,
                               if i.is_published}
     titles = {p.docname: p.title for p in pages}
     position = {p.docname: n for n, p in enumerate(pages)}
+    # a word of the text that most pages share tells none of them apart: it only makes the index
+    # heavier on a phone (the pages' titles, headings and metadata are kept whole)
+    frequency = Counter(w for p in pages for w in set(p.words.split()))
+    common = {w for w, n in frequency.items() if n > max(10, len(pages) * _SHARED)}
     entries = []
     for page in pages:
+        text = " ".join(w for w in page.words.split() if w not in common)
         item = items.get(page.docname)
         entries.append({"u": url(page.docname), "t": page.title, "s": item.summary if item else "",
                         "k": KIND_WORDS.get(type(item), "") if item else "",
-                        "w": " ".join([*_words(item, handbook), *page.headings, page.words])})
+                        "w": " ".join([*_words(item, handbook), *page.headings, text])})
     words = []
     for kind, attribute in (("emotions", "emotions"), ("situations", "situations")):
         for term in terms.get(kind, ()):
