@@ -41,8 +41,14 @@
     });
   }
 
-  // --- live preview (skillbook serve): reload when a rebuild finished
+  // --- live preview (skillbook serve): reload when a rebuild finished; no offline copy of a
+  // published build on the same address may stand in for the pages being written
   if (script.hasAttribute("data-live-reload")) {
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.getRegistrations().then(function (all) {
+        all.forEach(function (registration) { registration.unregister(); });
+      });
+    }
     var seen = null;
     var poll = function () {
       fetch("/_skillbook/build-id", { cache: "no-store" }).then(function (r) { return r.text(); }).then(function (id) {
