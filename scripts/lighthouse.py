@@ -138,7 +138,7 @@ def main() -> None:
 
     config = load_project(REPO).config
     pages = {"home": config.root_page, "skill": "content/skills/distress-tolerance/tipp",
-             "finder": config.finder_page, "crisis": config.crisis_page}
+             "finder": config.finder_page, "crisis": config.crisis_page, "pocket card": "pocket/tipp"}
     server, base = serve(args.site)
     try:
         results = {name: lighthouse(f"{base}{doc}.html") for name, doc in pages.items()}

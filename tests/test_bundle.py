@@ -185,7 +185,7 @@ def copy(bundle: Path, tmp_path: Path) -> Path:
 def test_repository_schemas_are_json_schema_2020_12_with_urn_ids() -> None:
     names = sorted(p.name for p in SCHEMAS.glob("*.schema.json"))
     assert names == [f"{n}.schema.json" for n in
-                     ("common", "datapackage", "homework", "index", "module", "questionnaire", "skill")]
+                     ("common", "crisis", "datapackage", "homework", "index", "module", "questionnaire", "skill")]
     for path in SCHEMAS.glob("*.schema.json"):
         schema = json.loads(path.read_text(encoding="utf-8"))
         Draft202012Validator.check_schema(schema)
@@ -240,7 +240,7 @@ def test_manifest_describes_every_file_with_size_hash_mediatype_and_schema(bundl
     assert manifest["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
     assert (manifest["name"], manifest["title"], manifest["version"]) == ("skillbook-handbook", "Test handbook",
                                                                           "1.0.0")
-    assert manifest["formatVersion"] == FORMAT_VERSION == "1.0.0"
+    assert manifest["formatVersion"] == FORMAT_VERSION == "1.1.0"
     assert manifest["created"] == "2026-01-01T00:00:00Z"
     assert manifest["licenses"] == [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
                                      "title": "Creative Commons Attribution 4.0 International"}]
@@ -255,12 +255,14 @@ def test_manifest_describes_every_file_with_size_hash_mediatype_and_schema(bundl
         expected = {"fhir": "application/fhir+json", "schemas": "application/schema+json"}
         assert resource["mediatype"] == expected.get(resource["path"].split("/")[0], "application/json")
     order = [r["path"].split("/")[0] for r in manifest["resources"]]
-    assert order == sorted(order, key=["index.json", "modules", "skills", "homework", "fhir", "schemas"].index)
+    assert order == sorted(order, key=["index.json", "crisis.json", "modules", "skills", "homework", "fhir",
+                                       "schemas"].index)
 
 
 def test_load_verifies_every_hash_and_returns_typed_objects(bundle: Path) -> None:
     loaded = load(bundle)
-    assert (loaded.name, loaded.version, loaded.format_version) == ("skillbook-handbook", "1.0.0", "1.0.0")
+    assert (loaded.name, loaded.version, loaded.format_version) == ("skillbook-handbook", "1.0.0", FORMAT_VERSION)
+    assert loaded.crisis["regions"][0]["name"] == "Testland" and loaded.crisis["page"] == "content/crisis.html"
     assert loaded.created == CREATED and loaded.licenses[0].name == "CC-BY-4.0"
     assert len(loaded.resources) == len(list(bundle.rglob("*.json"))) - 1
     assert set(loaded.skills) == {"cold-water", "sample-skill", "old-skill"}
@@ -365,7 +367,8 @@ def test_retired_items_are_kept_with_status_retired_and_no_page(bundle: Path) ->
 
 def test_index_lists_modules_in_order_with_skills_by_level_then_title(bundle: Path) -> None:
     index = json.loads((bundle / "index.json").read_text(encoding="utf-8"))
-    assert index["formatVersion"] == "1.0.0" and index["version"] == "1.0.0" and index["language"] == "en"
+    assert index["formatVersion"] == FORMAT_VERSION and index["version"] == "1.0.0" and index["language"] == "en"
+    assert index["crisis"] == "crisis.json"
     (module,) = index["modules"]
     assert module == {
         "id": "test-module", "title": "Test module", "summary": "A module used by the tests.", "status": "published",
@@ -379,7 +382,11 @@ def test_every_front_matter_field_is_in_the_item_file(bundle: Path) -> None:
     assert set(skill) == {
         "kind", "id", "title", "summary", "status", "version", "updated", "language", "authors", "review", "sources",
         "module", "acronym", "steps", "when_to_use", "tags", "level", "practice_minutes", "worksheets", "related",
-        "cautions", "page", "body"}
+        "cautions", "page", "body", "intensity", "text_message"}
+    assert skill["intensity"] == ["low", "medium"]  # the documented default
+    # the letters spell the acronym, which names the message
+    assert skill["text_message"] == {"steps": ["TIP: T Temperature; I Intense exercise."],
+                                     "cautions": "Safety: Check with a doctor first if you have a heart condition."}
     assert skill["tags"] == {"emotions": ["anger"], "situations": ["conflict"]}
     assert skill["sources"] == [{"title": "A manual", "authors": "A. Author", "year": 2015,
                                  "url": "https://example.org/manual"}]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CONFIG, HOMEWORK, SKILL
-from skillbook.bundle import Level, diff_bundles, load, version_bump
+from skillbook.bundle import FORMAT_VERSION, Level, diff_bundles, load, version_bump
 from test_bundle import build
 
 EXTRA_SKILL = SKILL.replace("id: sample-skill", "id: extra-skill") \
@@ -255,7 +255,7 @@ def test_cli_json_output(releases: dict[str, Path]) -> None:
     data = json.loads(result.stdout)
     assert (data["required"], data["bump"], data["sufficient"], data["suggestedVersion"]) == (
         "major", "minor", False, "2.0.0")
-    assert data["old"] == {"version": "1.0.0", "formatVersion": "1.0.0"}
+    assert data["old"] == {"version": "1.0.0", "formatVersion": FORMAT_VERSION}
     (change,) = data["changes"]
     assert (change["kind"], change["id"], change["change"], change["level"]) == ("homework", "mood-log", "changed",
                                                                                  "major")

@@ -15,6 +15,7 @@ from jsonschema import Draft202012Validator
 from conftest import REPO, SKILL
 from skillbook.bundle import diff_bundles, load, source_date, write_bundle
 from skillbook.bundle.diff import Level
+from skillbook.bundle.schemas import SCHEMA_NAMES
 from skillbook.project import load_project
 from skillbook.validate import validate
 from test_bundle import fhir_problems, registry, tree
@@ -51,7 +52,9 @@ def test_shipped_bundle_loads_with_every_hash_verified(shipped: dict[str, Any]) 
     assert len(bundle.skills) == 34 and len(bundle.homework) == len(bundle.questionnaires) == 20
     assert [m.id for m in bundle.index] == ["mindfulness", "distress-tolerance", "emotion-regulation",
                                             "interpersonal-effectiveness", "walking-the-middle-path"]
-    assert len(bundle.resources) == 1 + 5 + 34 + 20 + 20 + 7
+    # index, crisis services, modules, skills, homework, their questionnaires, the schemas
+    assert len(bundle.resources) == 1 + 1 + 5 + 34 + 20 + 20 + len(SCHEMA_NAMES)
+    assert bundle.crisis["regions"] and all(r["emergency"] for r in bundle.crisis["regions"])
     assert diff_bundles(bundle, load(shipped["again"])).required is Level.NONE
 
 
@@ -107,3 +110,16 @@ def test_shipped_links_point_at_pages_that_exist(shipped: dict[str, Any]) -> Non
                 path.name, href)
             checked += 1
     assert checked > 50
+
+
+def test_every_shipped_skill_has_its_text_message_form_in_the_bundle(shipped: dict[str, Any]) -> None:
+    """For coaching by text and reminders: the steps in one or two messages, the cautions in one, each at
+    most 160 characters, read from the published files."""
+    for path in sorted((shipped["bundle"] / "skills").glob("*.json")):
+        skill = json.loads(path.read_text(encoding="utf-8"))
+        if skill["status"] != "published":
+            continue
+        steps, cautions = skill["text_message"]["steps"], skill["text_message"]["cautions"]
+        assert 1 <= len(steps) <= 2 and all(0 < len(m) <= 160 for m in steps), path.name
+        assert len(cautions) <= 160 and bool(cautions) == bool(
+            skill["cautions"] or any(s.get("caution") for s in skill["steps"])), path.name

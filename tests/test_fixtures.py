@@ -48,6 +48,7 @@ def test_invalid_case(case: dict[str, Any], make_project: MakeProject, capsys: p
     first = matching[0]
     assert case["mentions"] in lines[first], lines[first]
     assert lines[first + 1].strip().startswith("hint: ") and len(lines[first + 1].strip()) > 10
+    assert case.get("hint", "") in lines[first + 1], lines[first + 1]
     # a problem in the case's files never shows up as a problem elsewhere
     touched = {case["path"], *(case.get("files") or {})}
     assert {line.split(":", 1)[0] for line in lines if not line.startswith(" ")} <= touched, out

@@ -88,7 +88,7 @@ def test_skill_page_has_the_card_from_its_metadata(site: Path) -> None:
     assert "Check with a doctor first if you have a heart condition." in html
     assert 'href="../../homework/sample-worksheet.html"' in html
     assert 'href="sample-skill.html"' in html and 'href="index.html"' in html  # related skill, module
-    assert 'find-a-skill.html#emotion-fear"' in html
+    assert 'find-a-skill.html#low-fear"' in html  # the chooser's answer where the skill fits best
 
 
 def test_review_information_at_the_foot_of_each_item(site: Path) -> None:
@@ -114,13 +114,18 @@ def test_homework_and_module_pages(site: Path) -> None:
     assert "Worksheets and logs" in module
 
 
-def test_find_a_skill_groups_by_emotion_and_situation(site: Path) -> None:
+def test_what_can_i_do_right_now_asks_how_strong_then_what_is_happening(site: Path) -> None:
     html = article(site, "content/find-a-skill")
-    assert 'id="by-emotion"' in html and 'id="by-situation"' in html
-    fear = html[html.index('id="emotion-fear"'):html.index('id="by-situation"')]
-    assert "cold-water.html" in fear and "sample-skill.html" not in fear
-    anger = html[html.index('id="emotion-anger"'):html.index('id="emotion-fear"')]
+    bands = [html.index(f'id="band-{b}"') for b in ("high", "medium", "low")]
+    assert bands == sorted(bands)  # strongest first
+    assert all(f'href="#band-{b}"' in html for b in ("high", "medium", "low"))
+    high = html[bands[0]:bands[1]]
+    assert high.index("Crisis help") < high.index('id="high-anger"')  # crisis help first at the top band
+    anger = html[html.index('id="low-anger"'):]
+    anger = anger[:anger.index("</ol>")]
     assert "cold-water.html" in anger and "sample-skill.html" in anger
+    fear = html[html.index('id="low-fear"'):]
+    assert "cold-water.html" in fear[:fear.index("</ol>")]
 
 
 def test_crisis_link_first_on_every_page_and_services_from_config(site: Path) -> None:
@@ -208,8 +213,8 @@ def test_incremental_build_refreshes_pages_built_from_other_pages(tmp_path: Path
                      encoding="utf-8")
     assert skillbook(root, "build", "--only", "site").returncode == 0
     finder = page(root / "build" / "site", "content/find-a-skill")
-    joy = finder[finder.index('id="emotion-joy"'):]
-    assert "sample-skill.html" in joy[:joy.index("</ul>")]
+    joy = finder[finder.index('id="low-joy"'):]
+    assert "sample-skill.html" in joy[:joy.index("</ol>")]
 
 
 def test_plain_jupyter_book_build_renders_the_same_pages(tmp_path: Path) -> None:
@@ -281,9 +286,12 @@ def test_plain_jupyter_book_drops_raw_html_loudly(tmp_path: Path) -> None:
     assert "alert(1)" not in (root / "_build/html/content/index.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("after", [0.0, 1.5], ids=["as-it-starts-writing", "mid-build"])
+@pytest.mark.parametrize("moment", ["staging", "staging/bundle"], ids=["as-it-starts-writing", "mid-build"])
 def test_a_killed_build_keeps_the_last_good_outputs_and_the_next_build_clears_what_it_left(
-        tmp_path: Path, after: float) -> None:
+        tmp_path: Path, moment: str) -> None:
+    """Killed (SIGKILL) as soon as its staging folder exists, or once it has written the bundle there
+    while Sphinx is still building the site: the last good outputs stay, and the next build clears
+    what the dead one left and publishes the change."""
     import signal
     import time
 
@@ -295,15 +303,16 @@ def test_a_killed_build_keeps_the_last_good_outputs_and_the_next_build_clears_wh
     env = {**os.environ, **EPOCH}
     process = subprocess.Popen([sys.executable, "-m", "skillbook", "build"], cwd=root, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    checkpoint = moment.replace("staging", f".staging-{process.pid}")
     try:
         deadline = time.monotonic() + 60
-        while not list((root / "build").glob(".staging-*")) and time.monotonic() < deadline:
-            time.sleep(0.02)  # killed once its staging folder exists: mid-build, whatever the machine's speed
-        assert list((root / "build").glob(".staging-*")), "the build never started writing"
-        time.sleep(after)
+        while not (root / "build" / checkpoint).exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
     finally:
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL, "the build finished before it could be killed"
+    assert (root / "build" / f".staging-{process.pid}").is_dir()  # what the dead build left
     assert {name: tree_digest(root / "build" / name) for name in before} == before
     again = skillbook(root, "build")
     assert again.returncode == 0, again.stdout + again.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import shutil
@@ -13,7 +14,7 @@ from pypdf import PdfReader
 from conftest import HOMEWORK, REPO, MakeProject, write_project
 from skillbook.project import load_project
 from skillbook.validate import validate
-from skillbook.worksheets import HANDBOOK_PACKET, packet_name, render_worksheets
+from skillbook.worksheets import HANDBOOK_PACKET, OWN_CARD, packet_name, render_worksheets
 
 pytestmark = pytest.mark.slow
 
@@ -77,7 +78,8 @@ def render(root: Path, out: Path, cache: Path) -> tuple[dict[str, Path], int, in
     project = load_project(root)
     result = validate(project)
     assert result.ok, result.issues
-    output, issues = render_worksheets(result.handbook, out, cache_dir=cache, language="en", site_title="Tests")
+    output, issues = render_worksheets(result.handbook, out, cache_dir=cache,
+                                       config=dataclasses.replace(project.config, title="Tests"))
     assert issues == []
     return output.files, output.rendered, output.reused
 
@@ -170,15 +172,16 @@ def test_two_renders_are_byte_identical_and_unchanged_ones_are_reused(
     copy = tmp_path / "copy"
     shutil.copytree(root, copy, ignore=shutil.ignore_patterns("out", "cache"))
     again, rendered_count, _ = render(copy, copy / "out", copy / "cache")
-    assert rendered_count == 3
+    sheets = [k for k in files if not k.endswith("-packet")]  # worksheets and pocket-card sheets
+    assert rendered_count == len(sheets) == 6
     for key, path in files.items():
         assert hashlib.sha256(path.read_bytes()).digest() == hashlib.sha256(again[key].read_bytes()).digest(), key
     _, rendered_count, reused = render(copy, copy / "out2", copy / "cache")
-    assert (rendered_count, reused) == (0, 3)
+    assert (rendered_count, reused) == (0, 6)
     sample = copy / "content" / "homework" / "sample-worksheet.md"
     sample.write_text(sample.read_text().replace("Fill it in.", "Fill it in today."))
     _, rendered_count, reused = render(copy, copy / "out3", copy / "cache")
-    assert (rendered_count, reused) == (1, 2)
+    assert (rendered_count, reused) == (1, 5)
 
 
 def test_a_forty_field_worksheet_spreads_over_several_legible_pages(make_project: MakeProject) -> None:
@@ -241,9 +244,31 @@ def test_shipped_worksheets(tmp_path: Path) -> None:
     files, rendered_count, _ = render(root, root / "out", root / "cache")
     handbook = validate(load_project(root)).handbook
     published = [h for h in handbook.homework if h.is_published]
-    assert rendered_count == len(published) >= 14
+    card_sheets = [k for k in files if k.endswith("-pocket-cards") or k == OWN_CARD]
+    assert rendered_count == len(published) + len(card_sheets) and len(published) >= 14
     diary = PdfReader(files["weekly-diary-card"])
-    assert len(diary.pages) == 1 and diary.pages[0].mediabox.width > diary.pages[0].mediabox.height
+    assert len(diary.pages) <= 2 and all(p.mediabox.width > p.mediabox.height for p in diary.pages)
     for homework in published:
         text = PdfReader(files[homework.id]).pages[0].extract_text()
         assert homework.title in text, homework.id
+
+
+def test_every_sheet_carries_the_configured_crisis_contacts(tmp_path: Path) -> None:
+    """Every worksheet, packet and pocket-card sheet of the shipped handbook prints the crisis box of
+    _config.yml (every region, its emergency number, each service) and a line for the reader's own
+    therapist or coaching line; every page of a card sheet does."""
+    root = tmp_path / "repo"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns("build", "_build", ".git", ".*cache*", "__pycache__"))
+    files, _, _ = render(root, root / "out", root / "cache")
+    config = load_project(root).config
+    assert config.crisis_regions
+    for key, path in files.items():
+        pages = [" ".join((page.extract_text() or "").split()) for page in PdfReader(path).pages]
+        text = " ".join(pages)
+        for region in config.crisis_regions:
+            assert region.name in text and region.emergency[0] in text, (key, region.name)
+            for service in region.services:
+                assert service.name in text, (key, service.name)
+        assert "My therapist or coaching line" in text, key
+        if key.endswith("-pocket-cards"):
+            assert all("Crisis help" in page for page in pages), key

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from skillbook.discover import Kind
 from skillbook.document import Document
+from skillbook.schema import DEFAULT_INTENSITY
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Citation:
     url: str = ""
     doi: str = ""
     isbn: str = ""
+    locator: str = ""  # the chapter or handout the item is adapted from
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,16 @@ class Step:
     name: str
     prompt: str
     key: str = ""
+    id: str = ""
+    caution: str = ""  # a safety note for this step, shown with it everywhere
+
+
+@dataclass(frozen=True)
+class TextMessage:
+    """A skill as text messages of at most 160 characters: its steps (one or two), its cautions."""
+
+    steps: tuple[str, ...]
+    cautions: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,6 +94,13 @@ class Skill(Item):
     worksheets: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     cautions: tuple[str, ...] = ()
+    intensity: tuple[str, ...] = DEFAULT_INTENSITY
+    text_message: TextMessage | None = None  # written by the author; see `skillbook.textmessage`
+
+    @property
+    def all_cautions(self) -> tuple[str, ...]:
+        """Every safety note of the skill: its own, then each step's."""
+        return (*self.cautions, *(s.caution for s in self.steps if s.caution))
 
 
 @dataclass(frozen=True)
@@ -104,6 +123,8 @@ class Field:
     options: tuple[Option, ...] = ()
     columns: tuple[str, ...] = ()
     rows: tuple[Field, ...] = ()
+    blanks: int = 0  # contacts: empty rows to write in
+    crisis_services: bool = False  # contacts: the configured crisis services come first
 
 
 @dataclass(frozen=True)
@@ -168,13 +189,18 @@ def build_item(kind: Kind, data: dict[str, Any], document: Document) -> Item:
         return Module(**common, order=data["order"])
     if kind is Kind.SKILL:
         tags = data.get("tags") or {}
+        message = data.get("text_message")
         return Skill(
             **common, module=data["module"], acronym=data.get("acronym", ""),
-            steps=tuple(Step(name=s["name"], prompt=s["prompt"], key=s.get("key", "")) for s in data["steps"]),
+            steps=tuple(Step(name=s["name"], prompt=s["prompt"], key=s.get("key", ""), id=s.get("id", ""),
+                             caution=s.get("caution", "")) for s in data["steps"]),
             when_to_use=tuple(data["when_to_use"]), emotions=tuple(tags.get("emotions") or ()),
             situations=tuple(tags.get("situations") or ()), level=data["level"],
             practice_minutes=data["practice_minutes"], worksheets=tuple(data.get("worksheets") or ()),
             related=tuple(data.get("related") or ()), cautions=tuple(data.get("cautions") or ()),
+            intensity=tuple(data.get("intensity") or DEFAULT_INTENSITY),
+            text_message=TextMessage(tuple(message.get("steps") or ()), message.get("cautions", ""))
+            if message else None,
         )
     return Homework(
         **common, type=data["type"], module=data["module"], skills=tuple(data["skills"]),
@@ -201,4 +227,6 @@ def _field(data: dict[str, Any]) -> Field:
         anchors=tuple(sorted((data.get("anchors") or {}).items())), options=options,
         columns=tuple(data.get("columns") or ()), rows=tuple(_field({**r, "required": False})
                                                             for r in data.get("rows") or ()),
+        blanks=int(data.get("blanks") or (3 if data["type"] == "contacts" else 0)),
+        crisis_services=bool(data.get("crisis_services")),
     )

@@ -79,8 +79,7 @@ def build(
                 progress("rendering worksheets (WeasyPrint)")
                 sheets = pool.submit(
                     render_worksheets, result.handbook, staging / "worksheets", cache_dir=cache / "worksheets",
-                    language=project.config.language, site_title=project.config.title,
-                    paper=project.config.paper_size,
+                    config=project.config,
                 )
             bundle = None
             if "bundle" in only:

@@ -93,6 +93,7 @@ class _Context:
 
     source_path: str  # e.g. content/skills/mindfulness/observe.md
     substitutions: Mapping[str, Any]
+    crisis_words: str | None = None  # on paper: what follows a {crisis} reference (None: for apps)
     anchors: set[str] = field(default_factory=set)
     footnotes: dict[str, int] = field(default_factory=dict)
 
@@ -101,10 +102,14 @@ class _Context:
         return posixpath.dirname(self.source_path)
 
 
-def render_body(myst: str, *, source_path: str, substitutions: Mapping[str, Any] | None = None) -> RichText:
+def render_body(myst: str, *, source_path: str, substitutions: Mapping[str, Any] | None = None,
+                crisis_words: str | None = None) -> RichText:
     """The body in every form the bundle carries. `source_path` is the item's file relative to the
-    project root; links to other pages are rewritten relative to its page (same folder, `.html`)."""
-    context = _Context(source_path, substitutions or {})
+    project root; links to other pages are rewritten relative to its page (same folder, `.html`).
+    A ``{crisis}`...` `` reference becomes a link apps resolve to their own crisis help
+    (`<a class="skillbook-crisis-ref" href="#crisis">`), or on paper (`crisis_words`) the words that
+    point at the crisis box printed on the sheet."""
+    context = _Context(source_path, substitutions or {}, crisis_words)
     env: dict[str, Any] = {_CONTEXT: context}
     tokens = _md().parse(myst, env)
     _prepare(tokens, context)
@@ -175,6 +180,11 @@ def _md() -> MarkdownIt:
         if match and match.group(1):
             content = match.group(1)
         name = re.sub(r"[^a-z0-9-]", "-", str(token.meta.get("name", "")).lower())
+        if name == "crisis":
+            words = env[_CONTEXT].crisis_words
+            if words is None:
+                return f'<a class="skillbook-crisis-ref" href="#crisis">{html.escape(content)}</a>'
+            return f'<span class="skillbook-crisis-ref">{html.escape(content)}</span>{html.escape(words)}'
         return f'<span class="myst-role role-{name}">{html.escape(content)}</span>'
 
     def substitution(self: RendererHTML, tokens: Sequence[Token], idx: int, options: Any,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,7 @@ FIELD_KEYS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "checklist": (frozenset({"options"}), frozenset({"options"})),
     "choice": (frozenset({"options"}), frozenset({"options"})),
     "grid": (frozenset({"rows", "columns"}), frozenset({"rows", "columns"})),
+    "contacts": (frozenset(), frozenset({"blanks", "crisis_services"})),
 }
 _FIELD_EXAMPLES = {
     "min": "min: 0", "max": "max: 5", "options": "options: [First option, Second option]",
@@ -103,8 +105,11 @@ class ContentValidator(Validator):  # type: ignore[misc]
             close = difflib.get_close_matches(value, sorted(words), n=1) or \
                 sorted(w for w in words if value and (w.startswith(value) or value in w.split("-")))[:1]
             hint = f"did you mean `{close[0]}`? " if close else ""
+            # a short list is worth saying in full; a long one is better read in the file
+            allowed = (f"use one of: {', '.join(sorted(words))}" if len(words) <= 8
+                       else f"see schemas/vocabulary.yml for the allowed {constraint}")
             self._error(field, _custom("vocabulary", f"`{value}` is not in the {constraint} vocabulary",
-                                       f"{hint}see schemas/vocabulary.yml for the allowed {constraint}"))
+                                       hint + allowed))
 
     def _validate_ordered_dates(self, constraint: bool, field: str, value: Any) -> None:
         """{'type': 'boolean'}"""
@@ -162,7 +167,8 @@ class ContentValidator(Validator):  # type: ignore[misc]
         for key in sorted(needed - set(value)):
             self._error(field, _custom("field-type-keys", f"a `{kind}` field needs `{key}`",
                                        f"add `{_FIELD_EXAMPLES[key]}`"))
-        for key in sorted({"min", "max", "anchors", "options", "rows", "columns"} & set(value) - allowed):
+        for key in sorted({"min", "max", "anchors", "options", "rows", "columns", "blanks", "crisis_services"}
+                          & set(value) - allowed):
             self._error(field, _custom("field-type-keys", f"`{key}` does not apply to a `{kind}` field",
                                        f"remove `{key}`, or change the type", (key,)))
         low, high = value.get("min"), value.get("max")
@@ -204,14 +210,18 @@ class _CheckedSchema(DefinitionSchema):  # type: ignore[misc]
 
 
 @dataclass(frozen=True)
-class SchemaSet:
-    """The validators for every kind, built once, plus what the other checks need from schemas/."""
+class Band:
+    """How strong a feeling or urge is, in one of three bands of the 0 to 10 scale."""
 
-    validators: dict[Kind, ContentValidator]
-    field_meta: dict[Kind, dict[str, Any]]
-    required_sections: dict[Kind, tuple[str, ...]]
-    vocabulary: dict[str, dict[str, str]]  # emotions/situations: id -> label
-    terms: dict[str, tuple[Term, ...]] = field(default_factory=dict)  # emotions/situations, in order
+    id: str
+    label: str
+    low: int
+    high: int
+
+
+DEFAULT_BANDS = (Band("low", "A little", 0, 3), Band("medium", "Quite strong", 4, 6),
+                 Band("high", "So strong it is hard to think", 7, 10))
+DEFAULT_INTENSITY = ("low", "medium")  # what a skill without `intensity` suits
 
 
 @dataclass(frozen=True)
@@ -224,12 +234,25 @@ class Term:
     crisis_first: bool = False  # wherever it leads to skills, crisis help and the safety plan come first
 
 
+@dataclass(frozen=True)
+class SchemaSet:
+    """The validators for every kind, built once, plus what the other checks need from schemas/."""
+
+    validators: dict[Kind, ContentValidator]
+    field_meta: dict[Kind, dict[str, Any]]
+    required_sections: dict[Kind, tuple[str, ...]]
+    vocabulary: dict[str, dict[str, str]]  # emotions/situations: id -> label
+    terms: dict[str, tuple[Term, ...]] = field(default_factory=dict)  # emotions/situations, in order
+    bands: tuple[Band, ...] = DEFAULT_BANDS  # the intensity bands, weakest first
+
+
 def load_schemas(schemas_dir: Path, *, today: dt.date | None = None) -> SchemaSet:
     """Read schemas/*.yml; a broken schema file is a configuration error (exit 2)."""
     common = _read_schema_file(schemas_dir / "common.yml")
-    terms = _read_vocabulary(schemas_dir / "vocabulary.yml")
+    terms, bands = _read_vocabulary(schemas_dir / "vocabulary.yml")
     vocabulary = {name: {t.id: t.label for t in words} for name, words in terms.items()}
     vocabulary_sets = {name: set(words) for name, words in vocabulary.items()}
+    vocabulary_sets["intensity"] = {band.id for band in bands}
     validators: dict[Kind, ContentValidator] = {}
     field_meta: dict[Kind, dict[str, Any]] = {}
     sections: dict[Kind, tuple[str, ...]] = {}
@@ -251,7 +274,7 @@ def load_schemas(schemas_dir: Path, *, today: dt.date | None = None) -> SchemaSe
         raise ConfigError(f"schemas/page.yml: invalid schema: {exc}") from None
     pages._schema = _CheckedSchema(pages, pages.schema.schema)
     validators[Kind.PAGE], field_meta[Kind.PAGE] = pages, page_fields
-    return SchemaSet(validators, field_meta, sections, vocabulary, terms)
+    return SchemaSet(validators, field_meta, sections, vocabulary, terms, bands)
 
 
 def _read_schema_file(path: Path) -> dict[str, Any]:
@@ -267,8 +290,9 @@ def _read_schema_file(path: Path) -> dict[str, Any]:
     return loaded.data
 
 
-def _read_vocabulary(path: Path) -> dict[str, tuple[Term, ...]]:
+def _read_vocabulary(path: Path) -> tuple[dict[str, tuple[Term, ...]], tuple[Band, ...]]:
     data = _read_schema_file(path)
+    bands = _read_bands(data.get("intensity"))
     vocabulary: dict[str, tuple[Term, ...]] = {}
     aliases_seen: dict[str, str] = {}
     for name in ("emotions", "situations"):
@@ -294,7 +318,24 @@ def _read_vocabulary(path: Path) -> dict[str, tuple[Term, ...]]:
                                       f"`{entry['id']}`; give it to one of them {where}")
             words.append(Term(entry["id"], entry["label"], tuple(aliases), bool(entry.get("crisis_first", False))))
         vocabulary[name] = tuple(words)
-    return vocabulary
+    return vocabulary, bands
+
+
+def _read_bands(entries: Any) -> tuple[Band, ...]:
+    """The intensity bands: `low`, `medium` and `high`, each a part of the 0 to 10 scale, in order."""
+    if entries is None:
+        return DEFAULT_BANDS
+    where = "(in vocabulary.yml: intensity)"
+    try:
+        bands = tuple(Band(str(e["id"]), str(e["label"]), int(e["min"]), int(e["max"])) for e in entries)
+    except (TypeError, KeyError, ValueError):
+        raise ConfigError(f"schemas/vocabulary.yml: each intensity band needs `id`, `label`, `min` and `max` "
+                          f"{where}") from None
+    if [b.id for b in bands] != [b.id for b in DEFAULT_BANDS] or bands[0].low != 0 or bands[-1].high != 10 or \
+            any(a.high + 1 != b.low for a, b in itertools.pairwise(bands)):
+        raise ConfigError("schemas/vocabulary.yml: the intensity bands are low, medium and high, in that order, "
+                          f"and together cover 0 to 10 without gaps {where}")
+    return bands
 
 
 def check_front_matter(

@@ -92,7 +92,7 @@ def export_json_schemas(schemas: SchemaSet) -> dict[str, dict[str, Any]]:
     """The JSON Schema of the front matter of each kind, keyed `module`, `skill`, `homework`."""
     exported: dict[str, dict[str, Any]] = {}
     for kind in KINDS:
-        exporter = _Exporter(kind.value, schemas.vocabulary)
+        exporter = _Exporter(kind.value, {**schemas.vocabulary, "intensity": {b.id: b.label for b in schemas.bands}})
         body = exporter.mapping(schemas.field_meta[kind], allow_unknown=False, where="")
         exported[kind.value] = {
             "$schema": DIALECT,

@@ -20,7 +20,8 @@ from skillbook.document import Document, read_document
 from skillbook.issues import Issue, Severity
 from skillbook.models import Handbook, Homework, Module, Skill, build_item
 from skillbook.project import CONFIG_FILE, Project
-from skillbook.schema import SchemaSet, Term, check_front_matter, load_schemas
+from skillbook.schema import DEFAULT_BANDS, Band, SchemaSet, Term, check_front_matter, load_schemas
+from skillbook.textmessage import text_problems
 from skillbook.toc import check_toc
 
 
@@ -31,6 +32,7 @@ class ValidationResult:
     issues: tuple[Issue, ...]
     vocabulary: dict[str, dict[str, str]] = field(default_factory=dict)  # tag kind -> id -> label
     terms: dict[str, tuple[Term, ...]] = field(default_factory=dict)  # tag kind -> words with their aliases
+    bands: tuple[Band, ...] = DEFAULT_BANDS  # how strong a feeling or urge is, weakest first
 
     @property
     def errors(self) -> tuple[Issue, ...]:
@@ -96,7 +98,8 @@ def validate(project: Project, *, strict: bool = False, today: dt.date | None = 
     if strict:
         issues = [i.escalated() if i.severity is Severity.WARNING else i for i in issues]
     ordered = sorted(dict.fromkeys(issues), key=lambda i: (i.path, i.line, i.column))
-    return ValidationResult(handbook, tuple(documents), tuple(ordered), schemas.vocabulary, schemas.terms)
+    return ValidationResult(handbook, tuple(documents), tuple(ordered), schemas.vocabulary, schemas.terms,
+                            schemas.bands)
 
 
 @dataclass(frozen=True)
@@ -202,6 +205,11 @@ def _check_file(source: Source, schemas: SchemaSet, rules: BodyRules) -> _Checke
         meta = replace(meta, data={k: v for k, v in meta.data.items() if k not in reserved})
     data, schema_issues = check_front_matter(schemas, source.kind, source.rel, meta)
     issues.extend(schema_issues)
+    if source.kind is Kind.SKILL and not schema_issues:
+        for problem in text_problems(data["title"], data.get("acronym", ""), data["steps"],
+                                     data.get("cautions") or [], data.get("text_message")):
+            where = meta.key_position(problem.path)
+            issues.append(Issue(source.rel, where.line, where.column, "text-message", problem.message, problem.hint))
     if source.kind is Kind.PAGE:
         return _Checked(source, document, issues, None)
     return _Checked(source, document, issues, None if schema_issues or reserved else data)

@@ -7,7 +7,41 @@ import datetime as dt
 from skillbook.models import Field
 
 LEVEL_WORDS = {"foundation": "Foundation", "core": "Core", "advanced": "Advanced"}
-HOMEWORK_TYPES = {"worksheet": "Worksheet", "diary-card": "Diary card", "practice-log": "Practice log"}
+HOMEWORK_TYPES = {"worksheet": "Worksheet", "diary-card": "Diary card", "practice-log": "Practice log",
+                  "safety-plan": "Safety plan", "coaching-card": "Coaching call card"}
+CARDS = {
+    "module": "Print the {link}, to cut out and keep in a wallet or bag (PDF).",
+    "module_link": "pocket cards of {module}",
+    "every": "Print the {link}, to cut out and keep in a wallet or bag (PDF).",
+    "every_link": "pocket cards of every skill",
+    "own": " Or fill in {link} with your own steps (PDF).",
+    "own_alone": "Fill in {link} with your own steps (PDF).",
+    "own_link": "a blank card",
+}
+CHOOSER = {
+    "how_strong": "How strong is the feeling or urge right now?",
+    "band": "{low} to {high}: {label}",
+    "what_is_happening": "What are you feeling, or what is happening?",
+    "emotions": "Feeling:", "situations": "Happening:",
+    "first": "First, if you are in danger or thinking of ending your life:",
+    "crisis": "Crisis help", "plan": "My safety plan",
+    "minutes": "(about {minutes} minutes)",
+    "something_else": "Something else is happening",
+    "start_again": "Choose again",
+}
+PAPER = {
+    "crisis_title": "Crisis help",
+    "crisis_intro": "If you are in danger or might hurt yourself, call your local emergency number now.",
+    "emergency": "emergency", "or": "or", "call": "call", "text": "text", "to": "to",
+    "own_line": "My therapist or coaching line:",
+    "cautions": "Safety first:",
+    "own_card": "My own card", "own_title": "Name of my skill", "own_step": "Step",
+    "own_caution": "What to be careful about",
+    "crisis_ref": " (see “Crisis help” on this sheet)",
+    "skills_practised": "The skills on this sheet",
+    "if_answer": "If {answer}:", "if_at_least": "If {value} or more:",
+    "name": "Name", "number": "Number",
+}
 FREQUENCY_WORDS = {"once": "Once", "daily": "Every day", "weekly": "Once a week", "as-needed": "Whenever it helps"}
 
 

@@ -19,13 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from skillbook import __version__
+from skillbook.config import CONFIG_FILE, ProjectConfig
 from skillbook.editions import split_clinician_notes
 from skillbook.issues import Issue
-from skillbook.models import Field, Handbook, Homework
+from skillbook.models import Field, Handbook, Homework, Skill
+from skillbook.paper import card_sheets, crisis_box, skill_reminder
 from skillbook.richtext import render_body
-from skillbook.wording import FREQUENCY_WORDS, HOMEWORK_TYPES, describe_field, long_date
+from skillbook.wording import FREQUENCY_WORDS, HOMEWORK_TYPES, PAPER, describe_field, long_date
 
 HANDBOOK_PACKET = "handbook-packet"
+HANDBOOK_CARDS = "handbook-pocket-cards"
+OWN_CARD = "my-own-card"
 ASSETS = Path(__file__).parent  # the stylesheet and fonts/ (relative URLs in the CSS resolve here)
 STYLESHEET = ASSETS / "worksheet.css"
 
@@ -49,6 +53,10 @@ def packet_name(module_id: str) -> str:
     return f"{module_id}-packet"
 
 
+def cards_name(module_id: str) -> str:
+    return f"{module_id}-pocket-cards"
+
+
 def planned_files(handbook: Handbook) -> dict[str, str]:
     """The PDFs a render will produce (key -> file name), known before rendering starts."""
     modules = handbook.published_modules()
@@ -56,6 +64,10 @@ def planned_files(handbook: Handbook) -> dict[str, str]:
     files.update({packet_name(m.id): f"{packet_name(m.id)}.pdf" for m in modules if handbook.homework_of(m.id)})
     if files:
         files[HANDBOOK_PACKET] = f"{HANDBOOK_PACKET}.pdf"
+    files.update({cards_name(m.id): f"{cards_name(m.id)}.pdf" for m in modules if handbook.skills_of(m.id)})
+    if any(handbook.skills_of(m.id) for m in modules):
+        files[HANDBOOK_CARDS] = f"{HANDBOOK_CARDS}.pdf"
+    files[OWN_CARD] = f"{OWN_CARD}.pdf"
     return files
 
 
@@ -64,23 +76,34 @@ def render_worksheets(
     out_dir: Path,
     *,
     cache_dir: Path,
-    language: str,
-    site_title: str,
-    paper: str = "A4",
+    config: ProjectConfig,
     progress: Callable[[str], None] = lambda message: None,
 ) -> tuple[WorksheetOutput, list[Issue]]:
-    """Write `<id>.pdf`, `<module>-packet.pdf` and `handbook-packet.pdf` into `out_dir`."""
+    """Write `<id>.pdf`, `<module>-packet.pdf`, `handbook-packet.pdf`, the pocket-card sheets
+    `<module>-pocket-cards.pdf` and `handbook-pocket-cards.pdf`, and `my-own-card.pdf` into `out_dir`.
+    Every one of them prints the crisis services of `config`."""
     modules = handbook.published_modules()
     homework = [h for m in modules for h in handbook.homework_of(m.id)]
-    skill_titles = {s.id: s.title for s in handbook.skills}
+    skills = {s.id: s for s in handbook.skills if s.is_published}
+    paper = config.paper_size
     css = STYLESHEET.read_text(encoding="utf-8").replace("@page { size: A4", f"@page {{ size: {paper}")
-    jobs = [_job(h, _worksheet_html(h, skill_titles, language, site_title), css) for h in homework]
+    jobs = [_job(h, _worksheet_html(h, skills, config), css) for h in homework]
+    for module in modules:
+        if handbook.skills_of(module.id):
+            title = f"{module.title}: pocket cards"
+            jobs.append(_Job(cards_name(module.id), *_cards(title, handbook.skills_of(module.id), config, css),
+                             module.source_path))
+    all_skills = [s for m in modules for s in handbook.skills_of(m.id)]
+    if all_skills:
+        jobs.append(_Job(HANDBOOK_CARDS, *_cards(f"{config.title}: pocket cards", all_skills, config, css,
+                                                 own_card=True), CONFIG_FILE))
+    jobs.append(_Job(OWN_CARD, *_cards(PAPER["own_card"], [], config, css, own_card=True), CONFIG_FILE))
     packets: list[tuple[str, str, list[str]]] = [
         (packet_name(m.id), f"{m.title}: worksheets and logs", [h.id for h in handbook.homework_of(m.id)])
         for m in modules if handbook.homework_of(m.id)
     ]
     if homework:
-        packets.append((HANDBOOK_PACKET, f"{site_title}: all worksheets and logs", [h.id for h in homework]))
+        packets.append((HANDBOOK_PACKET, f"{config.title}: all worksheets and logs", [h.id for h in homework]))
     out_dir.mkdir(parents=True, exist_ok=True)
     cache_dir.mkdir(parents=True, exist_ok=True)
     output = WorksheetOutput()
@@ -185,9 +208,35 @@ def _job(homework: Homework, markup: str, css: str) -> _Job:
     return _Job(homework.id, markup, _digest(css, markup), homework.source_path)
 
 
-def _worksheet_html(homework: Homework, skill_titles: dict[str, str], language: str, site_title: str) -> str:
+def _cards(title: str, skills: list[Skill], config: ProjectConfig, css: str,
+           own_card: bool = False) -> tuple[str, str]:
+    """The HTML of a sheet of wallet-sized cards, and its digest."""
+    sheets = "\n".join(card_sheets(skills, config, own_card=own_card))
+    markup = f"""<!DOCTYPE html>
+<html lang="{escape(config.language)}">
+<head>
+<meta charset="utf-8">
+<title>{escape(title)}</title>
+<meta name="author" content="{escape(config.author)}">
+<meta name="generator" content="skillbook {escape(__version__)}">
+</head>
+<body class="cards-page">
+<h1 class="cards-heading">{escape(title)}</h1>
+{sheets}
+</body>
+</html>
+"""
+    return markup, _digest(css, markup)
+
+
+def _worksheet_html(homework: Homework, published: dict[str, Skill], config: ProjectConfig) -> str:
+    language, site_title = config.language, config.title
     landscape = homework.type == "diary-card" or any(f.type == "grid" for f in homework.fields)
-    skills = ", ".join(skill_titles.get(s, s) for s in homework.skills)
+    practised = [published[s] for s in homework.skills if s in published]
+    skills = ", ".join(s.title for s in practised)
+    # each skill of the sheet: its safety notes before its steps (the steps only where they fit)
+    reminders = "\n".join(skill_reminder(s, with_steps=len(practised) <= 2 and not landscape)
+                          for s in practised if s.all_cautions or (len(practised) <= 2 and not landscape))
     facts = [
         f"{escape(HOMEWORK_TYPES.get(homework.type, homework.type))}",
         f"How often: {escape(FREQUENCY_WORDS.get(homework.frequency, homework.frequency).lower())}",
@@ -195,8 +244,12 @@ def _worksheet_html(homework: Homework, skill_titles: dict[str, str], language: 
     ]
     if skills:
         facts.append(f"Skills: {escape(skills)}")
-    fields = "\n".join(_field_html(homework.id, f) for f in homework.fields)
+    fields = "\n".join(_field_html(homework.id, f, config) for f in homework.fields)
     created = homework.updated.isoformat()
+    instructions = render_body(split_clinician_notes(homework.body)[0], source_path=homework.source_path,
+                               crisis_words=PAPER["crisis_ref"]).html
+    page = {"coaching-card": "card", "diary-card": "landscape"}.get(homework.type,
+                                                                   "landscape" if landscape else "portrait")
     status = f"Version {escape(homework.version)}, updated {long_date(homework.updated)}." + (
         "" if homework.review else " Not yet clinically reviewed.")
     return f"""<!DOCTYPE html>
@@ -211,7 +264,7 @@ def _worksheet_html(homework: Homework, skill_titles: dict[str, str], language: 
 <meta name="dcterms.created" content="{created}">
 <meta name="dcterms.modified" content="{created}">
 </head>
-<body class="{'landscape' if landscape else 'portrait'}">
+<body class="{page}">
 <header>
 <p class="site">{escape(site_title)}</p>
 <h1>{escape(homework.title)}</h1>
@@ -219,15 +272,23 @@ def _worksheet_html(homework: Homework, skill_titles: dict[str, str], language: 
 <p class="facts">{" · ".join(facts)}<span class="landscape-only"> · {status}</span></p>
 </header>
 <section class="instructions" aria-label="How to use this worksheet">
-{render_body(split_clinician_notes(homework.body)[0], source_path=homework.source_path).html}
+{instructions}
 </section>
+{_reminders_section(reminders)}
 <form class="worksheet">
 {fields}
 </form>
+{crisis_box(config)}
 <footer><p>{status}</p></footer>
 </body>
 </html>
 """
+
+
+def _reminders_section(reminders: str) -> str:
+    if not reminders:
+        return ""
+    return f'<section class="reminders" aria-label="{escape(PAPER["skills_practised"])}">{reminders}</section>'
 
 
 def _name(homework_id: str, *parts: str) -> str:
@@ -235,7 +296,7 @@ def _name(homework_id: str, *parts: str) -> str:
     return ":".join([homework_id, *parts])
 
 
-def _field_html(homework_id: str, item: Field) -> str:
+def _field_html(homework_id: str, item: Field, config: ProjectConfig) -> str:
     name = _name(homework_id, item.id)
     required = ' <span class="required">(required)</span>' if item.required else ""
     help_text = f'<p class="help" id="{name}-help">{escape(item.help)}</p>' if item.help else ""
@@ -268,6 +329,8 @@ def _field_html(homework_id: str, item: Field) -> str:
         return _fieldset(label + required, help_text, _rating(name, item))
     if item.type == "grid":
         return _fieldset(label + required, "", _grid(homework_id, item), classes="grid-field")
+    if item.type == "contacts":
+        return _fieldset(label + required, help_text, _contacts(name, item, config), classes="contacts-field")
     raise ValueError(f"unknown field type {item.type}")  # validation makes this unreachable
 
 
@@ -315,6 +378,28 @@ def _grid(homework_id: str, item: Field) -> str:
     caption = f"<caption>{escape(words)}</caption>" if words else ""
     return (f'<table class="grid">{caption}<thead><tr><td class="corner"></td>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>')
+
+
+def _contacts(name: str, item: Field, config: ProjectConfig) -> str:
+    """Names and numbers: the configured crisis services first (if asked), then rows to fill in."""
+    rows = []
+    if item.crisis_services:
+        for region in config.crisis_regions:
+            for service in region.services:
+                numbers = " / ".join(n for n in (service.phone, service.text) if n)
+                rows.append(f"<tr><td>{escape(service.name)} ({escape(region.name)})</td>"
+                            f"<td>{escape(numbers)}</td></tr>")
+            if region.emergency:
+                emergency = " or ".join(region.emergency)
+                rows.append(f"<tr><td>{escape(PAPER['crisis_title'])}: {escape(PAPER['emergency'])} "
+                            f"({escape(region.name)})</td><td>{escape(emergency)}</td></tr>")
+    for row in range(1, item.blanks + 1):
+        rows.append(f'<tr><td><input type="text" class="cell" name="{name}:{row}:name" '
+                    f'title="{escape(item.label)}, {escape(PAPER["name"])} {row}"></td>'
+                    f'<td><input type="text" class="cell" name="{name}:{row}:number" '
+                    f'title="{escape(item.label)}, {escape(PAPER["number"])} {row}"></td></tr>')
+    return (f'<table class="contacts"><thead><tr><th scope="col">{escape(PAPER["name"])}</th>'
+            f'<th scope="col">{escape(PAPER["number"])}</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
 def _row_scale(row: Field) -> str:

@@ -9,8 +9,8 @@ Levels, from the point of view of an app that stores ids and saved answers:
   field made optional or its range widened; fields reordered; metadata that apps sort or filter
   by changed (module, level, order, type, frequency, minutes, tags, links between items, how many
   steps, uses or cautions there are).
-- patch: text edits only (titles, summaries, bodies, labels, help, anchors, step wording, authors,
-  review, sources, dates, item versions).
+- patch: text edits only (titles, summaries, bodies, labels, help, anchors, step wording, text
+  messages, authors, review, sources, dates, item versions).
 - none: nothing an app can see changed (a different `created` date does not count).
 """
 
@@ -192,7 +192,8 @@ def _diff_kind(kind: str, old: Mapping[str, Entry], new: Mapping[str, Entry]) ->
 
 
 _IGNORED = frozenset({"kind", "id", "page", "pdf", "questionnaire", "body", "status", "fields", "tags"})
-_TEXT = frozenset({"title", "summary", "acronym", "authors", "review", "sources", "updated", "version", "language"})
+_TEXT = frozenset({"title", "summary", "acronym", "authors", "review", "sources", "updated", "version", "language",
+                   "text_message"})
 _TEXT_LISTS = frozenset({"when_to_use", "cautions", "steps"})
 _ID_LISTS = frozenset({"worksheets", "related", "skills"})
 

@@ -12,11 +12,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from skillbook.config import ProjectConfig
 from skillbook.editions import split_clinician_notes
 from skillbook.models import Citation, Field, Handbook, Homework, Item, Module, Option, Skill
 from skillbook.richtext import RichText, render_body
+from skillbook.schema import Band, Term
+from skillbook.textmessage import text_message
 
-FORMAT_VERSION = "1.0.0"
+FORMAT_VERSION = "1.1.0"
+CRISIS = "crisis.json"  # the crisis services, at the bundle's root
 FORMAT_MAJOR = int(FORMAT_VERSION.split(".")[0])
 LEVEL_RANK = {"foundation": 0, "core": 1, "advanced": 2}
 
@@ -97,11 +101,12 @@ def clinician_notes(item: Item, substitutions: Mapping[str, Any]) -> list[dict[s
 
 
 def index_json(selection: Selection, *, content_version: str, language: str,
-               vocabulary: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
+               terms: Mapping[str, tuple[Term, ...]], bands: tuple[Band, ...]) -> dict[str, Any]:
     return {
         "formatVersion": FORMAT_VERSION,
         "version": content_version,
         "language": language,
+        "crisis": CRISIS,
         "modules": [
             {
                 "id": m.id, "title": m.title, "summary": m.summary, "status": m.status, "order": m.order,
@@ -111,8 +116,35 @@ def index_json(selection: Selection, *, content_version: str, language: str,
             }
             for m in selection.modules
         ],
-        "vocabulary": {kind: [{"id": key, "label": label} for key, label in words.items()]
-                       for kind, words in sorted(vocabulary.items())},
+        "vocabulary": {
+            **{kind: [{"id": t.id, "label": t.label, "aliases": list(t.aliases), "crisis_first": t.crisis_first}
+                      for t in words] for kind, words in sorted(terms.items())},
+            "intensity": [{"id": b.id, "label": b.label, "min": b.low, "max": b.high} for b in bands],
+        },
+    }
+
+
+def crisis_lines(config: ProjectConfig) -> tuple[str, ...]:
+    """The crisis services as lines of plain text (`Samaritans (United Kingdom): 116 123`)."""
+    lines = []
+    for region in config.crisis_regions:
+        if region.emergency:
+            lines.append(f"{region.name}: emergency " + " or ".join(region.emergency))
+        for service in region.services:
+            numbers = " / ".join(n for n in (service.phone, service.text) if n)
+            lines.append(f"{service.name} ({region.name})" + (f": {numbers}" if numbers else ""))
+    return tuple(lines)
+
+
+def crisis_json(config: ProjectConfig) -> dict[str, Any]:
+    """The configured crisis services, for apps to show before anything else (and on every worksheet)."""
+    return {
+        "intro": config.crisis_intro,
+        "page": f"{config.crisis_page}.html",
+        "regions": [{"name": r.name, "emergency": list(r.emergency), "services": [
+            {k: v for k, v in (("name", s.name), ("phone", s.phone), ("text", s.text), ("text_keyword", s.text_keyword),
+                               ("url", s.url), ("hours", s.hours), ("notes", s.notes)) if v}
+            for s in r.services]} for r in config.crisis_regions],
     }
 
 
@@ -134,13 +166,16 @@ def item_json(item: Item, body: RichText, selection: Selection) -> dict[str, Any
     elif isinstance(item, Skill):
         data.update(
             kind="skill", module=item.module, acronym=item.acronym or None,
-            steps=[{**({"key": s.key} if s.key else {}), "name": s.name, "prompt": s.prompt} for s in item.steps],
+            steps=[{**({"id": s.id} if s.id else {}), **({"key": s.key} if s.key else {}), "name": s.name,
+                    "prompt": s.prompt, **({"caution": s.caution} if s.caution else {})} for s in item.steps],
             when_to_use=list(item.when_to_use),
             tags={"emotions": list(item.emotions), "situations": list(item.situations)},
             level=item.level, practice_minutes=item.practice_minutes,
             worksheets=[h for h in item.worksheets if h in selection.homework_ids],
             related=[s for s in item.related if s in selection.skill_ids],
             cautions=list(item.cautions),
+            intensity=list(item.intensity),
+            text_message={"steps": list((form := text_message(item)).steps), "cautions": form.cautions},
         )
     elif isinstance(item, Homework):
         data.update(
@@ -192,6 +227,9 @@ def field_json(field: Field, skills: frozenset[str], *, row: bool = False) -> di
         data["columns"] = list(field.columns)
     if field.rows:
         data["rows"] = [field_json(r, skills, row=True) for r in field.rows]
+    if field.type == "contacts":
+        data["blanks"] = field.blanks
+        data["crisis_services"] = field.crisis_services
     return data
 
 

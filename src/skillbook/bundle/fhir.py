@@ -50,11 +50,13 @@ def machine_name(item_id: str) -> str:
     return name if name[:1].isalpha() else f"Q{name}"
 
 
-def questionnaire(homework: Homework, body: RichText, *, publisher: str, skills: frozenset[str]) -> dict[str, Any]:
-    """`skills`: the skill ids in the bundle (an option naming any other skill becomes a plain option)."""
+def questionnaire(homework: Homework, body: RichText, *, publisher: str, skills: frozenset[str],
+                  crisis_lines: tuple[str, ...] = ()) -> dict[str, Any]:
+    """`skills`: the skill ids in the bundle (an option naming any other skill becomes a plain option);
+    `crisis_lines`: the crisis services as lines of text, for `contacts` fields that show them."""
     instructions = body.text or homework.summary
     items: list[dict[str, Any]] = [{"linkId": "_instructions", "type": "display", "text": instructions}]
-    items.extend(_item(f, homework.id, skills) for f in homework.fields)
+    items.extend(_item(f, homework.id, skills, crisis_lines) for f in homework.fields)
     data: dict[str, Any] = {
         "resourceType": "Questionnaire",
         "id": homework.id,
@@ -74,7 +76,8 @@ def questionnaire(homework: Homework, body: RichText, *, publisher: str, skills:
     return data
 
 
-def _item(field: Field, homework_id: str, skills: frozenset[str], *, parent: str = "") -> dict[str, Any]:
+def _item(field: Field, homework_id: str, skills: frozenset[str], crisis_lines: tuple[str, ...] = (), *,
+          parent: str = "") -> dict[str, Any]:
     link_id = f"{parent}.{field.id}" if parent else field.id
     item: dict[str, Any] = {"linkId": link_id, "text": field.label, "required": field.required,
                             "repeats": field.type in ("checklist", "grid")}
@@ -102,6 +105,20 @@ def _item(field: Field, homework_id: str, skills: frozenset[str], *, parent: str
     elif field.type in ("checklist", "choice"):
         item["type"] = "choice"
         item["answerOption"] = _options(field.options, skills)
+    elif field.type == "contacts":
+        # the handbook's crisis services to read first, then the rows the reader fills in: one
+        # repeating group, so the services are shown once and not once per row
+        item["type"] = "group"
+        item["repeats"] = False
+        if field.crisis_services:
+            children.extend({"linkId": f"{link_id}._service-{n}", "type": "display", "text": line}
+                            for n, line in enumerate(crisis_lines, start=1))
+        contact = f"{link_id}.contact"
+        children.append({"linkId": contact, "text": field.label, "type": "group", "required": False, "repeats": True,
+                         "extension": [{"url": MAX_OCCURS, "valueInteger": field.blanks}],
+                         "item": [{"linkId": f"{contact}.name", "text": "Name", "type": "string", "required": False},
+                                  {"linkId": f"{contact}.number", "text": "Number", "type": "string",
+                                   "required": False}]})
     elif field.type == "grid":
         item["type"] = "group"
         item["extension"] = [{"url": MAX_OCCURS, "valueInteger": len(field.columns)}]

@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from skillbook.bundle.errors import BundleError
-from skillbook.bundle.export import FORMAT_MAJOR
+from skillbook.bundle.export import CRISIS, FORMAT_MAJOR
 from skillbook.bundle.schemas import MANIFEST, SCHEMA_NAMES, SchemaSet, expected_schema_ref, schema_name_for
 from skillbook.models import Field as FormField
 from skillbook.models import Option
@@ -76,6 +76,8 @@ class Step:
     name: str
     prompt: str
     key: str = ""
+    id: str = ""
+    caution: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,9 @@ class Skill(Entry):
     worksheets: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     cautions: tuple[str, ...] = ()
+    intensity: tuple[str, ...] = ()
+    text_message: tuple[str, ...] = ()  # the steps' messages
+    text_message_cautions: str = ""
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,7 @@ class Bundle:
     skills: Mapping[str, Skill]
     homework: Mapping[str, Homework]
     questionnaires: Mapping[str, Mapping[str, Any]]  # FHIR JSON by homework id
+    crisis: Mapping[str, Any]  # crisis.json: the crisis services by region
 
     def items(self, kind: str) -> Mapping[str, Entry]:
         return {"module": self.modules, "skill": self.skills, "homework": self.homework}[kind]
@@ -276,6 +282,8 @@ def _bundle(folder: Path, manifest: Mapping[str, Any], resources: list[Resource]
     index_doc = documents.get("index.json")
     if index_doc is None:
         raise BundleError(f"index.json: missing (not listed in {MANIFEST})")
+    if CRISIS not in documents:
+        raise BundleError(f"{CRISIS}: missing (not listed in {MANIFEST}): the bundle has no crisis services")
     index = tuple(IndexModule(m["id"], m["title"], m["summary"], m["status"], m["order"], tuple(m["skills"]),
                               tuple(m["homework"])) for m in index_doc["modules"])
     _check_consistency(index, modules, skills, homework, questionnaires, problems)
@@ -287,8 +295,10 @@ def _bundle(folder: Path, manifest: Mapping[str, Any], resources: list[Resource]
         created=dt.datetime.strptime(manifest["created"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC),
         licenses=tuple(License(lic["name"], lic.get("path", ""), lic.get("title", "")) for lic in manifest["licenses"]),
         resources=tuple(resources), index=index,
-        vocabulary={kind: {w["id"]: w["label"] for w in words} for kind, words in index_doc["vocabulary"].items()},
+        vocabulary={kind: {w["id"]: w["label"] for w in words} for kind, words in index_doc["vocabulary"].items()
+                    if kind != "intensity"},
         modules=modules, skills=skills, homework=homework, questionnaires=questionnaires,
+        crisis=documents[CRISIS],
     )
 
 
@@ -338,11 +348,14 @@ def _module(document: Mapping[str, Any]) -> Module:
 def _skill(document: Mapping[str, Any]) -> Skill:
     return Skill(
         **_common(document), module=document["module"], level=document["level"], acronym=document["acronym"],
-        steps=tuple(Step(s["name"], s["prompt"], s.get("key", "")) for s in document["steps"]),
+        steps=tuple(Step(s["name"], s["prompt"], s.get("key", ""), s.get("id", ""), s.get("caution", ""))
+                    for s in document["steps"]),
         when_to_use=tuple(document["when_to_use"]), emotions=tuple(document["tags"]["emotions"]),
         situations=tuple(document["tags"]["situations"]), practice_minutes=document["practice_minutes"],
         worksheets=tuple(document["worksheets"]), related=tuple(document["related"]),
-        cautions=tuple(document["cautions"]),
+        cautions=tuple(document["cautions"]), intensity=tuple(document["intensity"]),
+        text_message=tuple(document["text_message"]["steps"]),
+        text_message_cautions=document["text_message"]["cautions"],
     )
 
 
@@ -362,4 +375,5 @@ def _field(data: Mapping[str, Any]) -> FormField:
         anchors=tuple(sorted((int(k), v) for k, v in (data.get("anchors") or {}).items())),
         options=tuple(Option(o["label"], o.get("id", ""), o.get("skill", "")) for o in data.get("options") or ()),
         columns=tuple(data.get("columns") or ()), rows=tuple(_field(r) for r in data.get("rows") or ()),
+        blanks=int(data.get("blanks", 0)), crisis_services=bool(data.get("crisis_services", False)),
     )

@@ -17,8 +17,11 @@ from typing import Any
 
 from skillbook.bundle.errors import BundleError
 from skillbook.bundle.export import (
+    CRISIS,
     FORMAT_VERSION,
     clinician_notes,
+    crisis_json,
+    crisis_lines,
     homework_path,
     index_json,
     item_json,
@@ -118,10 +121,11 @@ def bundle_documents(project: Project, handbook: Handbook, edition: str = "clien
     config = project.config
     selection = select(handbook)
     substitutions = config.substitutions
-    vocabulary = load_schemas(project.schemas_dir).vocabulary
+    schemas = load_schemas(project.schemas_dir)
     documents: dict[str, Any] = {
         "index.json": index_json(selection, content_version=config.version, language=config.language,
-                                 vocabulary=vocabulary),
+                                 terms=schemas.terms, bands=schemas.bands),
+        CRISIS: crisis_json(config),
     }
     def item_document(item: Item, body: RichText) -> dict[str, Any]:
         document = item_json(item, body, selection)
@@ -139,7 +143,8 @@ def bundle_documents(project: Project, handbook: Handbook, edition: str = "clien
         body = rich_text(homework, substitutions)
         documents[homework_path(homework.id)] = item_document(homework, body)
         forms[questionnaire_path(homework.id)] = questionnaire(homework, body, publisher=config.author,
-                                                               skills=selection.skill_ids)
+                                                               skills=selection.skill_ids,
+                                                               crisis_lines=crisis_lines(config))
     documents.update(forms)
     return documents
 
@@ -195,8 +200,8 @@ def write_bundle(project: Project, handbook: Handbook, out_dir: Path, *, created
 
 def _resource_name(path: str) -> str:
     """`skills/observe.json` -> `skill.observe`; unique, since ids have no dots."""
-    if path == "index.json":
-        return "index"
+    if path in ("index.json", CRISIS):
+        return path.removesuffix(".json")
     folder, _, file = path.partition("/")
     stem = file.removesuffix(".json").removesuffix(".schema")
     kind = {"modules": "module", "skills": "skill", "homework": "homework", "fhir": "questionnaire",

@@ -22,18 +22,21 @@ from sphinx.util.docutils import SphinxDirective
 
 from skillbook import __version__, targets
 from skillbook.body import MYST_EXTENSIONS
+from skillbook.chooser import choices, safety_plan
 from skillbook.discover import Kind
 from skillbook.editions import split_clinician_notes
 from skillbook.models import Handbook, Homework, Item, Module, Skill
 from skillbook.project import Project, load_project
-from skillbook.schema import Term
+from skillbook.schema import DEFAULT_BANDS, Band, Term
 from skillbook.sphinxext import cards as sb
 from skillbook.sphinxext import gate, pages
 from skillbook.sphinxext.jsonld import json_ld
 from skillbook.sphinxext.navigation import Contents
+from skillbook.sphinxext.right_now import chooser_nodes
 from skillbook.sphinxext.rules import ContentRules
 from skillbook.validate import ValidationResult, validate
-from skillbook.worksheets import packet_name
+from skillbook.wording import CARDS
+from skillbook.worksheets import HANDBOOK_CARDS, OWN_CARD, cards_name, packet_name
 from skillbook.yamlload import load_yaml
 
 HERE = Path(__file__).parent
@@ -54,6 +57,7 @@ class SiteData:
     handbook: Handbook
     vocabulary: dict[str, dict[str, str]]
     terms: dict[str, tuple[Term, ...]] = field(default_factory=dict)
+    bands: tuple[Band, ...] = DEFAULT_BANDS
     items: dict[str, Item] = field(default_factory=dict)  # docname -> published item
     by_id: dict[tuple[str, str], Item] = field(default_factory=dict)  # (kind, id) -> published item
     audiences: dict[str, str] = field(default_factory=dict)  # docname -> client | clinician | developer
@@ -116,7 +120,7 @@ def _load(app: Sphinx) -> None:
                        issue.rule, issue.message, issue.hint, type="skillbook", subtype=issue.rule)
     # the theme's search page and index replace Sphinx's (whose index is several times larger)
     app.builder.search = False  # type: ignore[attr-defined]
-    data = SiteData(project, result.handbook, result.vocabulary, result.terms)
+    data = SiteData(project, result.handbook, result.vocabulary, result.terms, result.bands)
     for document in result.documents:
         audience = document.data.get("audience") if document.source.kind is Kind.PAGE else None
         data.audiences[document.source.docname] = audience if isinstance(audience, str) else "client"
@@ -134,7 +138,7 @@ def _settings_hash(app: Sphinx) -> str:
     data = _data(app)
     config = data.project.config
     payload = json.dumps([__version__, repr(config), sorted(app.config.skillbook_pdfs.items()),
-                          data.vocabulary, data.terms, data.audiences], sort_keys=True, default=str)
+                          data.vocabulary, data.terms, data.bands, data.audiences], sort_keys=True, default=str)
     digest = hashlib.sha256(payload.encode())
     # the theme's templates and assets, and this extension's own code (it renders every page)
     for path in sorted([*pages.THEME.rglob("*"), *HERE.glob("*.py"), *HERE.glob("*.js")]):
@@ -304,6 +308,10 @@ def _decorate(app: Sphinx, doctree: nodes.document) -> None:
         if skills:
             section += sb.heading("Skills in this module")
             section += sb.item_list(docname, skills)
+            cards = app.config.skillbook_pdfs.get(cards_name(item.id))
+            if cards:
+                link = sb.url_link(sb.relative_uri(docname, cards), CARDS["module_link"].format(module=item.title))
+                section += sb.paragraph(*sb.worded(CARDS["module"], link=link), classes=["skillbook-download"])
         homework = data.handbook.homework_of(item.id)
         if homework:
             section += sb.heading("Worksheets and logs")
@@ -385,31 +393,15 @@ def _slug(text: str) -> str:
 
 
 class SkillFinder(SphinxDirective):
-    """`{skill-finder}`: published skills grouped by emotion and by situation (the vocabulary's order)."""
+    """`{skill-finder}`: "What can I do right now?": how strong, then what is happening, then the 3 to 5
+    skills that fit (see `skillbook.chooser`), crisis help and the safety plan first where they belong."""
 
     def run(self) -> list[nodes.Node]:
         _mark_aggregate(self.env)
         data = _data(self.env.app)
-        skills = [s for s in data.handbook.skills if s.is_published]
-        docname = self.env.docname
-        result: list[nodes.Node] = []
-        for group, attribute, title in (("emotion", "emotions", "By how you feel"),
-                                        ("situation", "situations", "By what is happening")):
-            words = data.vocabulary[attribute]
-            used = [w for w in words if any(w in getattr(s, attribute) for s in skills)]
-            result.append(sb.heading(title, 2, anchor=f"by-{group}"))
-            jump = []
-            for index, word in enumerate(used):
-                if index:
-                    jump.append(" · ")
-                jump.append(sb.url_link(f"#{group}-{word}", words[word]))
-            result.append(sb.paragraph(*jump, classes=["skillbook-jump"]))
-            for word in used:
-                matching = sorted((s for s in skills if word in getattr(s, attribute)),
-                                  key=lambda s: (s.title.casefold(), s.id))
-                result.append(sb.heading(words[word], 3, anchor=f"{group}-{word}"))
-                result.append(sb.item_list(docname, matching))
-        return result
+        plan = safety_plan(data.handbook)
+        return chooser_nodes(self.env.docname, choices(data.handbook, data.terms, data.bands),
+                             data.project.config.crisis_page, plan.docname if plan else None)
 
 
 class ModuleList(SphinxDirective):
@@ -421,6 +413,21 @@ class ModuleList(SphinxDirective):
         modules = data.handbook.published_modules()
         counts = {m.id: f"{len(data.handbook.skills_of(m.id))} skills" for m in modules}
         return [sb.item_list(self.env.docname, modules, counts)]
+
+
+class PocketCards(SphinxDirective):
+    """`{pocket-cards}`: links to the printable pocket cards of every skill and the blank card."""
+
+    def run(self) -> list[nodes.Node]:
+        pdfs = self.env.app.config.skillbook_pdfs
+        parts: list[nodes.Node | str] = []
+        if HANDBOOK_CARDS in pdfs:
+            every = sb.url_link(sb.relative_uri(self.env.docname, pdfs[HANDBOOK_CARDS]), CARDS["every_link"])
+            parts += sb.worded(CARDS["every"], link=every)
+        if OWN_CARD in pdfs:
+            own = sb.url_link(sb.relative_uri(self.env.docname, pdfs[OWN_CARD]), CARDS["own_link"])
+            parts += sb.worded(CARDS["own"] if parts else CARDS["own_alone"], link=own)
+        return [sb.paragraph(*parts, classes=["skillbook-download"])] if parts else []
 
 
 def crisis_role(name: str, rawtext: str, text: str, lineno: int, inliner: Any,
@@ -493,6 +500,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("crisis-services", CrisisServices)
     app.add_directive("skill-finder", SkillFinder)
     app.add_directive("module-list", ModuleList)
+    app.add_directive("pocket-cards", PocketCards)
     app.add_directive("content-rules", ContentRules)
     app.add_role("crisis", crisis_role)
     app.connect("config-inited", _configure)
@@ -506,8 +514,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", gate.sweep, priority=100)  # before Sphinx collects images and downloads
     app.connect("doctree-read", _decorate)
     app.connect("doctree-read", pages.remember_words, priority=700)  # after the card is added
+    app.connect("doctree-resolved", gate.drop_injected_markup, priority=900)  # after sphinx-thebe adds its own
     app.connect("html-page-context", _page_context)
-    app.connect("html-collect-pages", pages.extra_pages)
+    app.connect("html-collect-pages", lambda app: pages.extra_pages(app, _data(app)))
     app.connect("build-finished", _entry_page, priority=400)  # before sphinx-external-toc writes its own
     app.connect("build-finished", _offline, priority=600)  # after the front door: it is cached too
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,

@@ -6,6 +6,7 @@ target's current title when it writes the page (they never go stale in increment
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from docutils import nodes
@@ -61,6 +62,15 @@ def relative_uri(from_doc: str, target_path: str) -> str:
     return "../" * from_doc.count("/") + target_path
 
 
+def worded(template: str, **nodes_by_name: nodes.Node) -> list[nodes.Node | str]:
+    """A sentence of the wording table with `{name}` places filled by nodes (links), in order."""
+    parts: list[nodes.Node | str] = []
+    for piece in re.split(r"(\{\w+\})", template):
+        name = piece[1:-1] if piece.startswith("{") and piece.endswith("}") else ""
+        parts.append(nodes_by_name.get(name, piece))
+    return [p for p in parts if p != ""]
+
+
 def paragraph(*children: nodes.Node | str, classes: Sequence[str] = ()) -> nodes.paragraph:
     node = nodes.paragraph(classes=list(classes))
     for child in children:
@@ -112,16 +122,15 @@ def skill_card(skill: Skill, docname: str, module: Module, vocabulary: dict[str,
     card += facts(pairs)
     card += heading("When to use it")
     card += bullet_list(skill.when_to_use)
-    card += heading("Steps")
-    steps = []
-    for step in skill.steps:
-        label = f"{step.key} – {step.name}" if step.key else step.name
-        steps.append((nodes.strong(text=label), ": ", step.prompt))
-    card += bullet_list(steps, classes=["skillbook-steps"], enumerated=True)
+    # safety first: a reader (or an app showing steps one by one) meets the cautions before the steps
     if skill.cautions:
         caution = nodes.caution()
         caution += bullet_list(skill.cautions)
         card += caution
+    card += heading("Steps")
+    card += steps_list(skill)
+    card += paragraph(url_link(relative_uri(docname, f"pocket/{skill.id}.html"), "Pocket card"),
+                      " – the steps on one screen, to keep on your phone", classes=["skillbook-pocket-link"])
     tags = _tag_links(skill, vocabulary, docname, finder_doc)
     if tags:
         card += paragraph(*tags, classes=["skillbook-tags"])
@@ -135,6 +144,22 @@ def skill_card(skill: Skill, docname: str, module: Module, vocabulary: dict[str,
     if links.children:
         card += links
     return card
+
+
+def steps_list(skill: Skill) -> nodes.Element:
+    """The numbered steps, each with its own caution (if it has one) right below it."""
+    items = []
+    for step in skill.steps:
+        label = f"{step.key} – {step.name}" if step.key else step.name
+        item = nodes.list_item()
+        item += paragraph(nodes.strong(text=label), ": ", step.prompt)
+        if step.caution:
+            item += paragraph(nodes.strong(text="Caution: "), step.caution, classes=["skillbook-step-caution"])
+        items.append(item)
+    listing = nodes.enumerated_list(classes=["skillbook-steps"])
+    for item in items:
+        listing += item
+    return listing
 
 
 def _tag_links(skill: Skill, vocabulary: dict[str, dict[str, str]], docname: str,
@@ -151,7 +176,9 @@ def _tag_links(skill: Skill, vocabulary: dict[str, dict[str, str]], docname: str
         for index, word in enumerate(words):
             if index:
                 parts.append(", ")
-            parts.append(url_link(relative_uri(docname, f"{finder_doc}.html#{group}-{word}"), names.get(word, word)))
+            # to the chooser's answer for this word at the strength the skill suits best
+            target = f"{finder_doc}.html#{skill.intensity[0]}-{word}"
+            parts.append(url_link(relative_uri(docname, target), names.get(word, word)))
     return parts
 
 

@@ -373,6 +373,15 @@ def sweep(app: Sphinx, doctree: nodes.document) -> None:
             _drop(node, findings, nodes.Text(node.astext()) if isinstance(node, nodes.reference) else None)
 
 
+def drop_injected_markup(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """`doctree-resolved`: raw HTML that other Jupyter Book extensions add to every page (sphinx-thebe's
+    scripts for running code) goes; content's own raw markup was refused when the page was read."""
+    if _content_dir(app.env) is None:
+        return
+    for raw in list(doctree.findall(nodes.raw)):
+        raw.parent.remove(raw)
+
+
 def _drop(node: nodes.Element, findings: list[targets.Finding], replacement: nodes.Node | None) -> None:
     for finding in findings:
         report(finding.rule, finding.message, finding.hint, node)

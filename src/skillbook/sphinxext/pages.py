@@ -17,9 +17,12 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from skillbook.models import Homework, Module, Skill
+from skillbook.sphinxext import cards as sb
 from skillbook.sphinxext.navigation import Contents, read_contents, render_contents
 from skillbook.sphinxext.offline import MANIFEST, write_offline
 from skillbook.sphinxext.search import PageText, page_words, search_index
+from skillbook.textmessage import text_message
+from skillbook.worksheets import cards_name
 
 if TYPE_CHECKING:
     from skillbook.sphinxext import SiteData
@@ -55,7 +58,7 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
     context["skillbook_nav"] = render_contents(contents(app, data), pagename, titles,
                                                lambda docname: builder.get_relative_uri(pagename, docname))
     context["skillbook_page_kind"] = {Skill: "skill", Homework: "worksheet", Module: "module"}.get(
-        type(item), "page") if item else "page"
+        type(item), "page") if item else ("pocket" if pagename.startswith("pocket/") else "page")
     context["skillbook_edition_name"] = EDITION_NAMES.get(app.config.skillbook_edition, "")
     context["skillbook_print_crisis"] = print_crisis_box(data)
     context["skillbook_footer"] = f"{config.title} · content licence {config.license}"
@@ -96,9 +99,48 @@ def print_crisis_box(data: SiteData) -> str:
     return "".join(parts)
 
 
-def extra_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """`html-collect-pages`: the search page (Sphinx's own search and index are switched off)."""
+def extra_pages(app: Sphinx, data: SiteData) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """`html-collect-pages`: the search page (Sphinx's own search and index are switched off) and a
+    pocket card for every published skill."""
     yield SEARCH_PAGE, {"title": "Search"}, "search.html"
+    for skill in data.handbook.skills:
+        if skill.is_published:
+            name = pocket_page(skill.id)
+            pdf = app.config.skillbook_pdfs.get(cards_name(skill.module))
+            yield name, {"title": f"{skill.title}: pocket card", "body": pocket_body(
+                skill, app.builder.get_relative_uri(name, skill.docname),
+                sb.relative_uri(name, pdf) if pdf else None)}, "pocket.html"
+
+
+def pocket_page(skill_id: str) -> str:
+    return f"pocket/{skill_id}"
+
+
+def pocket_body(skill: Skill, page: str, pdf: str | None) -> str:
+    """The card: title, the cautions (the skill's, then each step's), the steps, the text-message form."""
+    form = text_message(skill)
+    lines = [f'<div class="skillbook-pocket"><h1>{escape(skill.title)}</h1>']
+    if skill.all_cautions:  # the gist on the card, every note one tap away
+        lines.append('<div class="admonition caution"><p class="admonition-title">Caution</p>'
+                     f"<p>{escape(form.cautions)}</p><details><summary>Every safety note</summary><ul>")
+        lines += [f"<li>{escape(c)}</li>" for c in skill.cautions]
+        lines += [f"<li>{escape(s.name)}: {escape(s.caution)}</li>" for s in skill.steps if s.caution]
+        lines.append("</ul></details></div>")
+    lines.append('<ol class="skillbook-steps">')
+    for step in skill.steps:
+        label = f"{step.key} – {step.name}" if step.key else step.name
+        caution = f'<br><span class="skillbook-step-caution"><strong>Caution:</strong> {escape(step.caution)}</span>' \
+            if step.caution else ""
+        lines.append(f"<li><strong>{escape(label)}</strong>: {escape(step.prompt)}{caution}</li>")
+    lines.append("</ol>")
+    lines.append('<details class="skillbook-sms"><summary>As a text message</summary>')
+    lines += [f"<p>{escape(m)}</p>" for m in (*form.steps, *([form.cautions] if form.cautions else []))]
+    lines.append("</details>")
+    links = [f'<a href="{escape(page)}">The whole skill</a>']
+    if pdf:
+        links.append(f'<a href="{escape(pdf)}">Printable pocket cards (PDF)</a>')
+    lines.append(f'<p class="skillbook-pocket-links">{" · ".join(links)}</p></div>')
+    return "\n".join(lines)
 
 
 def finish(app: Sphinx, data: SiteData) -> None:
@@ -135,6 +177,7 @@ def _prune(app: Sphinx, data: SiteData, site: Path) -> None:
     shows any more, another theme's assets. Only what this build wrote and uses stays published."""
     builder: Any = app.builder
     keep = {builder.get_target_uri(d) for d in app.env.found_docs} | {"search.html", "index.html"}
+    keep |= {f"{pocket_page(s.id)}.html" for s in data.handbook.skills if s.is_published}
     keep |= {f"{builder.imagedir}/{name}" for name in builder.images.values()}
     keep |= {f"_downloads/{target}" for _docs, target in app.env.dlfiles.values()}
     keep |= set(_OUR_ASSETS) | {name for name, _needed in _extra_css(app)} | {"objects.inv"}

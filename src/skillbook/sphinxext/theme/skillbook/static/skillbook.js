@@ -1,5 +1,6 @@
-// skillbook: what JavaScript adds to pages that work without it: the colour switch, search results,
-// offline use (a service worker), and in the live preview a reload after each rebuild.
+// skillbook: what JavaScript adds to pages that work without it: the colour switch, the "what can I
+// do right now?" chooser one step at a time, search results, offline use (a service worker), and in
+// the live preview a reload after each rebuild.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -31,12 +32,15 @@
         html.dataset.offline = "ready";
       }
     });
+    // a page the offline copy served asks for a newer build; a first visit has just installed the
+    // newest one, and asking again at once can hold the browser's update queue for seconds
+    var served = !!navigator.serviceWorker.controller;
     window.addEventListener("load", function () {
       navigator.serviceWorker.register(root + "sw.js").then(function () {
         return navigator.serviceWorker.ready;
       }).then(function (registration) {
         if (registration.active) registration.active.postMessage({ type: "skillbook-status" });
-        if (navigator.onLine) return registration.update();  // a new build replaces the offline copy
+        if (served && navigator.onLine) return registration.update();  // a new build replaces the offline copy
       }).catch(function () { /* no offline copy; the site still works online */ });
     });
   }
@@ -58,6 +62,34 @@
       }).catch(function () { setTimeout(poll, 1000); });
     };
     poll();
+  }
+
+  // --- "What can I do right now?": one step at a time. Without scripts every answer is on the page
+  // and the same links jump to it; here the others are hidden so a reader in distress sees only
+  // the question or the answer they chose.
+  var chooser = document.querySelector(".skillbook-chooser");
+  if (chooser) {
+    var each = function (list, fn) { Array.prototype.forEach.call(list, fn); };
+    var step = function (moved) {
+      var id = decodeURIComponent(location.hash.slice(1));
+      var target = id ? document.getElementById(id) : null;
+      if (target && !chooser.contains(target)) return;
+      var band = target ? target.closest(".skillbook-band") : null;
+      var answer = target ? target.closest(".skillbook-choice") : null;
+      each(chooser.querySelectorAll(".skillbook-band"), function (block) {
+        block.hidden = block !== band;
+        block.querySelector(".skillbook-step-two").hidden = !!answer;
+        each(block.querySelectorAll(".skillbook-choice"), function (c) { c.hidden = c !== answer; });
+      });
+      if (!target) return;
+      target.scrollIntoView();
+      if (moved) {  // where a screen reader or the keyboard carries on from
+        target.setAttribute("tabindex", "-1");
+        target.focus({ preventScroll: true });
+      }
+    };
+    step(false);
+    window.addEventListener("hashchange", function () { step(true); });
   }
 
   // --- search: everyday words find the skills that fit; crisis help first where it matters
