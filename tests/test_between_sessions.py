@@ -164,7 +164,7 @@ def test_the_bundle_carries_the_crisis_services(careful_build: Path) -> None:
             {"name": "Test crisis line", "phone": "0800 000 000", "hours": "24/7"}]}]}
     manifest = json.loads((careful_build / "bundle/datapackage.json").read_text(encoding="utf-8"))
     (resource,) = [r for r in manifest["resources"] if r["path"] == "crisis.json"]
-    assert resource["schema"] == "schemas/crisis.schema.json" and resource["name"] == "crisis"
+    assert resource["jsonSchema"] == "schemas/crisis.schema.json" and resource["name"] == "crisis"
     assert json.loads((careful_build / "bundle/index.json").read_text(encoding="utf-8"))["crisis"] == "crisis.json"
 
 

@@ -201,11 +201,13 @@ def test_every_bundle_file_is_valid_against_the_schema_its_manifest_names(bundle
     checked = 0
     for resource in manifest["resources"]:
         document = json.loads((bundle / resource["path"]).read_text(encoding="utf-8"))
+        assert resource["type"] == "json"
         if resource["path"].startswith("schemas/"):
-            assert resource["schema"] == "https://json-schema.org/draft/2020-12/schema"
+            assert "jsonSchema" not in resource  # a schema names its meta-schema itself
+            assert document["$schema"] == "https://json-schema.org/draft/2020-12/schema"
             Draft202012Validator.check_schema(document)
         else:
-            errors = [e.message for e in validators[resource["schema"]].iter_errors(document)]
+            errors = [e.message for e in validators[resource["jsonSchema"]].iter_errors(document)]
             assert not errors, (resource["path"], errors)
         checked += 1
     assert not list(validators["schemas/datapackage.schema.json"].iter_errors(manifest))
@@ -240,7 +242,7 @@ def test_manifest_describes_every_file_with_size_hash_mediatype_and_schema(bundl
     assert manifest["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
     assert (manifest["name"], manifest["title"], manifest["version"]) == ("skillbook-handbook", "Test handbook",
                                                                           "1.0.0")
-    assert manifest["formatVersion"] == FORMAT_VERSION == "1.1.0"
+    assert manifest["formatVersion"] == FORMAT_VERSION == "2.0.0"
     assert manifest["created"] == "2026-01-01T00:00:00Z"
     assert manifest["licenses"] == [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
                                      "title": "Creative Commons Attribution 4.0 International"}]
@@ -293,7 +295,7 @@ def test_load_verifies_every_hash_and_returns_typed_objects(bundle: Path) -> Non
     (lambda b: rehash(b, "skills/cold-water.json", b'{"id": "cold-water"}\n'),
      "skills/cold-water.json: at /: 'kind' is a required property"),
     (lambda b: rehash(b, "schemas/skill.schema.json", json.dumps({"$id": "urn:evil:skill"}).encode()),
-     "`$id` is 'urn:evil:skill', expected 'urn:skillbook:bundle:1:skill'"),
+     "`$id` is 'urn:evil:skill', expected 'urn:skillbook:bundle:2:skill'"),
     (lambda b: rehash(b, "fhir/Questionnaire-diary-card.json", (b / "fhir/Questionnaire-diary-card.json")
                       .read_bytes().replace(b'"status": "active"', b'"status": "finished"')),
      "fhir/Questionnaire-diary-card.json: at /status: 'finished' is not one of"),
@@ -314,23 +316,23 @@ def test_damaged_bundles_are_refused_naming_the_file(bundle: Path, tmp_path: Pat
 def test_manifest_that_lies_about_schemas_or_paths_is_refused(bundle: Path, tmp_path: Path) -> None:
     folder = copy(bundle, tmp_path)
     manifest = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    manifest["resources"][0]["schema"] = "schemas/skill.schema.json"
+    manifest["resources"][0]["jsonSchema"] = "schemas/skill.schema.json"
     manifest["resources"][1]["path"] = "../outside.json"
-    manifest["formatVersion"] = "2.0.0"
+    manifest["formatVersion"] = "3.0.0"
     (folder / "datapackage.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(BundleError) as error:
         load(folder)
     text = str(error.value)
-    assert "index.json: the manifest gives schema `schemas/skill.schema.json`" in text
+    assert "index.json: the manifest gives jsonSchema `schemas/skill.schema.json`" in text
     assert "resource path `../outside.json` must be relative and stay inside the bundle" in text
 
 
 def test_unsupported_format_major_is_refused(bundle: Path, tmp_path: Path) -> None:
     folder = copy(bundle, tmp_path)
     manifest = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
-    manifest["formatVersion"] = "2.0.0"
+    manifest["formatVersion"] = "3.0.0"
     (folder / "datapackage.json").write_text(json.dumps(manifest), encoding="utf-8")
-    with pytest.raises(BundleError, match=r"formatVersion 2\.0\.0 is not supported by this loader \(it reads 1\.x\)"):
+    with pytest.raises(BundleError, match=r"formatVersion 3\.0\.0 is not supported by this loader \(it reads 2\.x\)"):
         load(folder)
 
 

@@ -6,6 +6,9 @@ import json
 import posixpath
 import re
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -65,7 +68,7 @@ def test_shipped_bundle_files_are_valid_against_their_schemas(shipped: dict[str,
     for resource in manifest["resources"]:
         if resource["path"].startswith("schemas/"):
             continue
-        schema = json.loads((folder / resource["schema"]).read_text(encoding="utf-8"))
+        schema = json.loads((folder / resource["jsonSchema"]).read_text(encoding="utf-8"))
         document = json.loads((folder / resource["path"]).read_text(encoding="utf-8"))
         errors = [e.message for e in Draft202012Validator(schema, registry=schemas).iter_errors(document)]
         assert not errors, (resource["path"], errors[:3])
@@ -123,3 +126,45 @@ def test_every_shipped_skill_has_its_text_message_form_in_the_bundle(shipped: di
         assert 1 <= len(steps) <= 2 and all(0 < len(m) <= 160 for m in steps), path.name
         assert len(cautions) <= 160 and bool(cautions) == bool(
             skill["cautions"] or any(s.get("caution") for s in skill["steps"])), path.name
+
+
+# --- what outside tools make of it: the reference Data Package implementation, Ajv in strict mode --------------
+
+
+def frictionless_report(manifest: Any) -> dict[str, Any]:
+    """`frictionless validate --json` on a manifest, as an app developer would run it."""
+    result = subprocess.run([sys.executable, "-m", "frictionless", "validate", "--json", manifest.name],
+                            cwd=manifest.parent, capture_output=True, text=True, timeout=300)
+    assert result.stdout.strip(), result.stderr
+    return dict(json.loads(result.stdout))
+
+
+def test_the_manifest_validates_with_the_reference_data_package_tool(shipped: dict[str, Any],
+                                                                     tmp_path: Path) -> None:
+    report = frictionless_report(shipped["bundle"] / "datapackage.json")
+    problems = [(task["name"], error["message"]) for task in report["tasks"] for error in task["errors"]]
+    assert report["valid"], problems[:5]
+    assert len(report["tasks"]) == len(json.loads((shipped["bundle"] / "datapackage.json").read_text())["resources"])
+    damaged = tmp_path / "bundle"
+    shutil.copytree(shipped["bundle"], damaged)
+    skill = next((damaged / "skills").glob("*.json"))
+    skill.write_text(skill.read_text(encoding="utf-8").replace('"', "'", 1) + " ", encoding="utf-8")
+    report = frictionless_report(damaged / "datapackage.json")  # the tool checks sizes and hashes too
+    assert not report["valid"]
+    assert {error["type"] for task in report["tasks"] for error in task["errors"]} & {"hash-count", "byte-count"}
+
+
+def test_every_bundle_schema_compiles_in_ajv_strict_mode(shipped: dict[str, Any]) -> None:
+    """tests/js/compile_schemas.mjs: Ajv 2020-12 with `strict: true` and ajv-formats (npm, installed by
+    scripts/setup), every schema of the bundle added, then compiled."""
+    script = REPO / "tests" / "js" / "compile_schemas.mjs"
+    assert (REPO / "node_modules" / "ajv").is_dir(), "Ajv is missing: run ./scripts/setup (npm ci)"
+    result = subprocess.run(["node", str(script), str(shipped["bundle"] / "schemas")], cwd=REPO,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    loose = shipped["root"] / "loose"
+    loose.mkdir()
+    (loose / "loose.schema.json").write_text(json.dumps({
+        "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "urn:test:loose", "pattern": "^a"}))
+    result = subprocess.run(["node", str(script), str(loose)], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "strict mode" in result.stdout  # the check can fail

@@ -19,7 +19,7 @@ from skillbook.richtext import RichText, render_body
 from skillbook.schema import Band, Term
 from skillbook.textmessage import text_message
 
-FORMAT_VERSION = "1.1.0"
+FORMAT_VERSION = "2.0.0"
 CRISIS = "crisis.json"  # the crisis services, at the bundle's root
 FORMAT_MAJOR = int(FORMAT_VERSION.split(".")[0])
 LEVEL_RANK = {"foundation": 0, "core": 1, "advanced": 2}

@@ -35,7 +35,7 @@ class Resource:
     mediatype: str
     bytes: int
     hash: str
-    schema: str
+    json_schema: str | None = None  # the bundle path of the file's JSON Schema; none for schema files
 
 
 @dataclass(frozen=True)
@@ -203,12 +203,13 @@ def _resources(manifest: Any) -> list[Resource]:
     result = []
     problems = []
     for index, entry in enumerate(manifest["resources"]):
-        keys = ("name", "path", "mediatype", "bytes", "hash", "schema")
+        keys = ("name", "path", "mediatype", "bytes", "hash")
         if not isinstance(entry, dict) or not all(k in entry for k in keys) or not isinstance(entry["path"], str) \
                 or not isinstance(entry["bytes"], int) or not isinstance(entry["hash"], str):
-            problems.append(f"{MANIFEST}: resources[{index}] needs name, path, mediatype, bytes, hash and schema")
+            problems.append(f"{MANIFEST}: resources[{index}] needs name, path, mediatype, bytes and hash")
             continue
-        result.append(Resource(*(entry[k] for k in keys)))
+        result.append(Resource(entry["name"], entry["path"], entry["mediatype"], entry["bytes"], entry["hash"],
+                               json_schema=entry.get("jsonSchema")))
     if problems:
         raise BundleError(problems)
     return result
@@ -221,10 +222,10 @@ def _check_resource(folder: Path, resource: Resource, raw: dict[str, bytes]) -> 
         return [f"{MANIFEST}: resource path `{path}` must be relative and stay inside the bundle"]
     expected = expected_schema_ref(path)
     problems = []
-    if expected is None:
+    if schema_name_for(path) is None:
         problems.append(f"{path}: not a file a skillbook bundle has")
-    elif resource.schema != expected:
-        problems.append(f"{path}: the manifest gives schema `{resource.schema}`, expected `{expected}`")
+    elif resource.json_schema != expected:
+        problems.append(f"{path}: the manifest gives jsonSchema `{resource.json_schema}`, expected `{expected}`")
     target = folder / path
     if not target.is_file():
         return [*problems, f"{path}: missing (listed in {MANIFEST})"]

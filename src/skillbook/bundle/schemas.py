@@ -60,11 +60,13 @@ def schema_name_for(path: str) -> str | None:
 
 
 def expected_schema_ref(path: str) -> str | None:
-    """The `schema` value a manifest resource with this path must carry."""
+    """The `jsonSchema` a manifest resource with this path must carry: the bundle path of its JSON
+    Schema; None for the schema files themselves (they name their meta-schema in `$schema`) and for
+    files a bundle does not have."""
     name = schema_name_for(path)
-    if name is None:
+    if name is None or name == "meta":
         return None
-    return META_SCHEMA if name == "meta" else schema_path(name)
+    return schema_path(name)
 
 
 def mediatype_for(path: str) -> str:

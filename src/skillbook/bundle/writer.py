@@ -35,7 +35,6 @@ from skillbook.bundle.fhir import questionnaire
 from skillbook.bundle.schemas import (
     DATAPACKAGE_PROFILE,
     MANIFEST,
-    META_SCHEMA,
     SCHEMA_NAMES,
     SchemaSet,
     expected_schema_ref,
@@ -177,10 +176,15 @@ def write_bundle(project: Project, handbook: Handbook, out_dir: Path, *, created
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         written.append(target)
-        resources.append({
-            "name": _resource_name(path), "path": path, "mediatype": mediatype_for(path), "bytes": len(data),
-            "hash": "sha256:" + hashlib.sha256(data).hexdigest(), "schema": expected_schema_ref(path) or META_SCHEMA,
-        })
+        # `type: json` keeps Data Package tools from guessing a file's kind from its keys (a skill's
+        # `steps` would be read as a pipeline); the JSON Schema is `jsonSchema`, since `schema` means a
+        # Table Schema in Data Package
+        resource = {"name": _resource_name(path), "type": "json", "path": path, "mediatype": mediatype_for(path),
+                    "bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
+        json_schema = expected_schema_ref(path)
+        if json_schema is not None:
+            resource["jsonSchema"] = json_schema
+        resources.append(resource)
     manifest = {
         "$schema": DATAPACKAGE_PROFILE,
         "name": project.config.bundle_name,
