@@ -220,15 +220,37 @@ def releases(tmp_path_factory: pytest.TempPathFactory, old_bundle: Path) -> dict
     folder = tmp_path_factory.mktemp("releases")
     files = base_files()
     edit(MOOD, "  - id: note\n    label: Anything else?\n    type: text\n    required: false\n", "")(files)
+    unbumped = dict(files)
+    edit(MOOD, "\nversion: 1.0.0\n", "\nversion: 2.0.0\n")(files)  # the form's own version follows its change
     result = {"old": old_bundle}
     for version in ("1.1.0", "2.0.0"):
         result[version] = build(folder / version, {**files, "_config.yml": CONFIG.replace("version: 1.0.0",
                                                                                           f"version: {version}")})
+    result["unbumped"] = build(folder / "unbumped", {**unbumped, "_config.yml": CONFIG.replace("version: 1.0.0",
+                                                                                               "version: 2.0.0")})
     patched = base_files()
     edit(SAMPLE, "A short body.", "A shorter body.")(patched)
+    edit(SAMPLE, "\nversion: 1.0.0\n", "\nversion: 1.0.1\n")(patched)
     result["1.0.1"] = build(folder / "1.0.1", {**patched, "_config.yml": CONFIG.replace("version: 1.0.0",
                                                                                         "version: 1.0.1")})
     return result
+
+
+def test_an_item_changed_without_its_own_version_bump_is_refused(releases: dict[str, Path]) -> None:
+    """The release is bumped enough, but the form itself keeps version 1.0.0 with a field removed: its
+    Questionnaire `url|1.0.0` would name two forms. The refusal names the item and the bump it needs."""
+    result = skillbook("bundle", "diff", str(releases["old"]), str(releases["unbumped"]))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert ("homework mood-log: its content changed (major) but its version stays 1.0.0; give it version 2.0.0 "
+            "(a major bump)") in result.stdout
+    assert "refused: 1 item(s) changed without their own version bump" in result.stdout
+    data = json.loads(skillbook("bundle", "diff", "--format", "json", str(releases["old"]),
+                                str(releases["unbumped"])).stdout)
+    assert data["sufficient"] is False
+    assert data["itemVersions"] == [{"kind": "homework", "id": "mood-log", "oldVersion": "1.0.0", "newVersion": "1.0.0",
+                                     "required": "major", "suggestedVersion": "2.0.0"}]
+    too_small = diff_bundles(load(releases["old"]), load(releases["1.0.1"]))  # a body edit with a patch bump
+    assert not too_small.item_versions and too_small.sufficient
 
 
 def test_cli_fails_when_the_version_bump_is_too_small(releases: dict[str, Path]) -> None:

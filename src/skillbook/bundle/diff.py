@@ -61,12 +61,36 @@ class ItemChange:
 
 
 @dataclass(frozen=True)
+class ItemVersion:
+    """An item whose content changed while its own `version` did not grow enough: one `url|version`
+    (of its Questionnaire, or of the item) would name two different contents."""
+
+    kind: str
+    id: str
+    old_version: str
+    new_version: str
+    required: Level  # what its own changes need
+
+    @property
+    def suggested_version(self) -> str:
+        return bumped(self.old_version, self.required)
+
+    def to_text(self) -> str:
+        grown = version_bump(self.old_version, self.new_version)
+        now = (f"stays {self.new_version}" if grown is Level.NONE
+               else f"goes from {self.old_version} to {self.new_version}")
+        return (f"{self.kind} {self.id}: its content changed ({self.required.label}) but its version {now}; "
+                f"give it version {self.suggested_version} (a {self.required.label} bump)")
+
+
+@dataclass(frozen=True)
 class BundleDiff:
     old_version: str
     new_version: str
     old_format: str
     new_format: str
     changes: tuple[ItemChange, ...] = field(default_factory=tuple)
+    item_versions: tuple[ItemVersion, ...] = field(default_factory=tuple)  # items not bumped enough
 
     @property
     def required(self) -> Level:
@@ -82,19 +106,12 @@ class BundleDiff:
     def sufficient(self) -> bool:
         """Whether NEW's version bump is at least the required level."""
         bump = self.bump
-        return bump is not None and bump >= self.required
+        return bump is not None and bump >= self.required and not self.item_versions
 
     @property
     def suggested_version(self) -> str:
         """OLD's version bumped by the required level."""
-        major, minor, patch = _core(self.old_version)
-        if self.required is Level.MAJOR:
-            return f"{major + 1}.0.0"
-        if self.required is Level.MINOR:
-            return f"{major}.{minor + 1}.0"
-        if self.required is Level.PATCH:
-            return f"{major}.{minor}.{patch + 1}"
-        return self.old_version
+        return bumped(self.old_version, self.required)
 
     def to_json(self) -> dict[str, Any]:
         bump = self.bump
@@ -111,6 +128,11 @@ class BundleDiff:
                  "fields": [{"path": f.path, "change": f.change, "level": f.level.label} for f in c.fields]}
                 for c in self.changes
             ],
+            "itemVersions": [
+                {"kind": v.kind, "id": v.id, "oldVersion": v.old_version, "newVersion": v.new_version,
+                 "required": v.required.label, "suggestedVersion": v.suggested_version}
+                for v in self.item_versions
+            ],
         }
 
     def to_text(self) -> str:
@@ -125,10 +147,26 @@ class BundleDiff:
         bump = self.bump
         shown = {None: "a downgrade", Level.NONE: "unchanged", Level.PATCH: "a patch bump",
                  Level.MINOR: "a minor bump", Level.MAJOR: "a major bump"}[bump]
-        verdict = "ok" if self.sufficient else f"not enough; release it as {self.suggested_version}"
+        lines.extend(v.to_text() for v in self.item_versions)
+        if self.item_versions:
+            verdict = f"refused: {len(self.item_versions)} item(s) changed without their own version bump"
+        else:
+            verdict = "ok" if self.sufficient else f"not enough; release it as {self.suggested_version}"
         lines.append(f"required: {self.required.label}; version {self.old_version} -> {self.new_version} "
                      f"({shown}): {verdict}")
         return "\n".join(lines) + "\n"
+
+
+def bumped(version: str, level: Level) -> str:
+    """`version` raised by `level` (unchanged for NONE)."""
+    major, minor, patch = _core(version)
+    if level is Level.MAJOR:
+        return f"{major + 1}.0.0"
+    if level is Level.MINOR:
+        return f"{major}.{minor + 1}.0"
+    if level is Level.PATCH:
+        return f"{major}.{minor}.{patch + 1}"
+    return version
 
 
 def version_bump(old: str, new: str) -> Level | None:
@@ -154,9 +192,32 @@ def _core(version: str) -> tuple[int, int, int]:
 
 def diff_bundles(old: Bundle, new: Bundle) -> BundleDiff:
     changes: list[ItemChange] = []
+    versions: list[ItemVersion] = []
     for kind in KINDS:
-        changes.extend(_diff_kind(kind, old.items(kind), new.items(kind)))
-    return BundleDiff(old.version, new.version, old.format_version, new.format_version, tuple(changes))
+        found = _diff_kind(kind, old.items(kind), new.items(kind))
+        changes.extend(found)
+        versions.extend(_item_versions(found, old.items(kind), new.items(kind)))
+    return BundleDiff(old.version, new.version, old.format_version, new.format_version, tuple(changes),
+                      tuple(versions))
+
+
+# an item's own version and date say that it changed; they are not content that needs a bump
+_VERSION_FIELDS = frozenset({"version", "updated"})
+
+
+def _item_versions(changes: Iterable[ItemChange], old: Mapping[str, Entry],
+                   new: Mapping[str, Entry]) -> Iterable[ItemVersion]:
+    """Items kept under the same id whose content changed by more than their own version grew."""
+    for change in changes:
+        if change.change in ("added", "removed", "renamed"):
+            continue
+        required = max((f.level for f in change.fields if f.path not in _VERSION_FIELDS), default=Level.NONE)
+        if required is Level.NONE:
+            continue
+        before, after = old[change.id].version, new[change.id].version
+        grown = version_bump(before, after)
+        if grown is None or grown < required:
+            yield ItemVersion(change.kind, change.id, before, after, required)
 
 
 def _diff_kind(kind: str, old: Mapping[str, Entry], new: Mapping[str, Entry]) -> list[ItemChange]:
