@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from conftest import FIXTURES, HOMEWORK, REPO, SKILL, write_project
+from conftest import CONFIG, FIXTURES, HOMEWORK, REPO, SKILL, write_project
 from skillbook.bundle import (
     FORMAT_VERSION,
     BundleError,
@@ -531,7 +531,8 @@ def test_questionnaires_are_valid_fhir_r4b_resources(bundle: Path) -> None:
 def test_questionnaire_maps_every_field_type(bundle: Path) -> None:
     form = json.loads((bundle / "fhir/Questionnaire-all-field-types.json").read_text(encoding="utf-8"))
     assert (form["url"], form["name"], form["status"], form["version"], form["date"], form["language"]) == (
-        "urn:skillbook:questionnaire:all-field-types", "AllFieldTypes", "active", "1.0.0", "2026-01-15", "en")
+        "urn:skillbook:skillbook-handbook:questionnaire:all-field-types", "AllFieldTypes", "active", "1.0.0",
+        "2026-01-15", "en")  # no base_url set: the documented URN, with the handbook's bundle name
     assert form["description"] == "A worksheet with every field type, e.g. ratings and grids."
     items = {i["linkId"]: i for i in form["item"]}
     assert form["item"][0] == {"linkId": "_instructions", "type": "display",
@@ -554,13 +555,46 @@ def test_questionnaire_maps_every_field_type(bundle: Path) -> None:
     assert distress["answerOption"][5]["valueCoding"]["extension"][0]["valueDecimal"] == 5
     checklist = items["skills-used"]
     assert checklist["type"] == "choice" and checklist["repeats"] is True
+    system = form["url"] + "#skills-used"  # codes belong to this form's field
     assert [o["valueCoding"] for o in checklist["answerOption"]] == [
-        {"system": "urn:skillbook:skill", "code": "sample-skill", "display": "The sample skill"},
-        {"system": "urn:skillbook:option", "code": "something-else", "display": "Something else"},
-        {"system": "urn:skillbook:option", "code": "deep-breathing", "display": "Deep breathing"}]
+        {"system": system, "code": "sample-skill", "display": "The sample skill"},
+        {"system": system, "code": "something-else", "display": "Something else"},
+        {"system": system, "code": "deep-breathing", "display": "Deep breathing"}]
+    assert {o["valueCoding"]["system"] for o in distress["answerOption"]} == {form["url"] + "#distress"}
     assert items["outcome"]["repeats"] is False and items["outcome"]["answerOption"] == [
         {"valueString": "Better"}, {"valueString": "About the same"}, {"valueString": "Worse"}]
     assert [items[k]["type"] for k in ("acted", "day", "at")] == ["boolean", "date", "time"]
+
+
+def test_forms_take_their_identity_from_the_configuration(tmp_path: Path) -> None:
+    """base_url, publisher, copyright and jurisdiction from _config.yml; no code of one form shares a
+    system with another's, so a code's display never changes between forms; R4B accepts the result."""
+    config = "copyright: \"2026\"\n" + CONFIG.replace(
+        "skillbook:\n", "skillbook:\n  base_url: https://example.org/handbook/\n  publisher: Example Clinic\n"
+        "  jurisdiction: [GB, IE]\n", 1)
+    assert config != CONFIG
+    out = build(tmp_path / "p", {**RICH_FILES, "_config.yml": config})
+    forms = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((out / "fhir").glob("*.json"))]
+    assert len(forms) >= 2
+    systems: dict[str, str] = {}
+    for form in forms:
+        assert form["url"] == f"https://example.org/handbook/fhir/Questionnaire/{form['id']}"
+        assert form["publisher"] == "Example Clinic"
+        assert form["copyright"].startswith("© 2026 Example Clinic. Licensed under Creative Commons Attribution 4.0")
+        assert form["jurisdiction"] == [{"coding": [{"system": "urn:iso:std:iso:3166", "code": c}]}
+                                        for c in ("GB", "IE")]
+        Questionnaire.model_validate(form)
+        for coding in codings(form["item"]):
+            assert coding["system"].startswith(form["url"] + "#"), coding
+            assert systems.setdefault(coding["system"], form["id"]) == form["id"]
+
+
+def codings(items: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for item in items:
+        for option in item.get("answerOption", ()):
+            if "valueCoding" in option:
+                yield option["valueCoding"]
+        yield from codings(item.get("item", []))
 
 
 def test_diary_card_grid_is_a_group_repeating_once_per_day(bundle: Path) -> None:

@@ -131,6 +131,18 @@ def test_broken_config_is_a_configuration_error(make_project: MakeProject) -> No
     assert "(in _config.yml: skillbook.version)" in result.stderr
 
 
+@pytest.mark.parametrize("setting, message", [
+    ("base_url: http://example.org", "_config.yml:4:13: `http://example.org` must be an https:// address"),
+    ("jurisdiction: [GB, gb]", "_config.yml:4:22: `gb` must be a two-letter country code (ISO 3166-1)"),
+    ("jurisdiction: [UK]", "_config.yml:4:18: `UK` is not an ISO 3166-1 code: the United Kingdom's is GB"),
+])
+def test_form_identity_settings_are_checked(setting: str, message: str, make_project: MakeProject) -> None:
+    root = make_project({"_config.yml": f"title: x\nskillbook:\n  version: 1.0.0\n  {setting}\n"})
+    result = run(root, "validate")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
 def test_unknown_option_is_a_usage_error(make_project: MakeProject) -> None:
     result = run(make_project(), "validate", "--format", "xml")
     assert result.returncode == 2 and "Traceback" not in result.stderr

@@ -58,6 +58,10 @@ class ProjectConfig:
     language: str = "en"
     license: str = "CC-BY-4.0"
     bundle_name: str = "skillbook-handbook"
+    base_url: str = ""  # where the handbook is published (https); the FHIR canonicals start with it
+    publisher: str = ""  # who publishes the handbook; the book's author when not set
+    copyright: str = ""  # the book's `copyright` (a year or a line of text)
+    jurisdiction: tuple[str, ...] = ()  # ISO 3166-1 country codes the content is written for
     paper_size: str = "A4"
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     root_page: str = "content/index"
@@ -111,6 +115,13 @@ def _https(value: Any) -> str | None:
     if not isinstance(value, str) or not re.fullmatch(r"https://[^\s<>\"']+", value.strip()):
         return "must be an https:// address"
     return None
+
+
+def _country(value: Any) -> str | None:
+    if value == "UK":
+        return "is not an ISO 3166-1 code: the United Kingdom's is GB"
+    return None if isinstance(value, str) and re.fullmatch(r"[A-Z]{2}", value) else \
+        "must be a two-letter country code (ISO 3166-1), like GB or US"
 
 
 def _semver(value: Any) -> str | None:
@@ -190,6 +201,8 @@ _REGION = _mapping({
 })
 SKILLBOOK = _mapping({
     "version": Rule(_semver, required=True), "language": Rule(_language), "license": TEXT, "bundle_name": TEXT,
+    "base_url": Rule(_https, hint="the address the handbook is published at, e.g. https://example.org/handbook"),
+    "publisher": Rule(_plain_text), "jurisdiction": _list(Rule(_country)),
     "require_review": BOOLEAN, "paper_size": Rule(_one_of("A4", "letter")),
     "max_file_size": Rule(_whole_number, hint="the largest content file in bytes, e.g. 1000000"),
     "pages": _mapping({"root": Rule(_page), "crisis": Rule(_page), "finder": Rule(_page),
@@ -318,6 +331,10 @@ def load_config(path: Path) -> ProjectConfig:
         language=str(section.get("language", "en")),
         license=str(section.get("license", "CC-BY-4.0")),
         bundle_name=str(section.get("bundle_name", "skillbook-handbook")),
+        base_url=str(section.get("base_url") or "").strip().rstrip("/"),
+        publisher=str(section.get("publisher") or data.get("author") or ""),
+        copyright=str(data.get("copyright") or ""),
+        jurisdiction=tuple(str(c) for c in section.get("jurisdiction") or ()),
         paper_size=str(section.get("paper_size", "A4")),
         max_file_size=int(section.get("max_file_size", DEFAULT_MAX_FILE_SIZE)),
         root_page=str(pages.get("root") or "content/index"),

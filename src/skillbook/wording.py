@@ -42,6 +42,8 @@ PAPER = {
     "if_answer": "If {answer}:", "if_at_least": "If {value} or more:",
     "name": "Name", "number": "Number",
 }
+# the words the bundle's FHIR forms add around the author's, by content language (primary subtag)
+FORM_WORDS = {"en": {"day": "Day", "name": "Name", "number": "Number"}}
 FREQUENCY_WORDS = {"once": "Once", "daily": "Every day", "weekly": "Once a week", "as-needed": "Whenever it helps"}
 
 
@@ -69,3 +71,8 @@ def describe_field(field: Field) -> str:
         return f"a number from {field.min:g} to {field.max:g}"
     return {"text": "a short answer", "long_text": "a few sentences", "number": "a number",
             "yes_no": "yes or no", "date": "a date", "time": "a time"}.get(field.type, field.type)
+
+
+def form_words(language: str) -> dict[str, str]:
+    """FORM_WORDS for a content language such as `en-GB`; English until the language has its own."""
+    return FORM_WORDS.get(language.split("-")[0].lower(), FORM_WORDS["en"])

@@ -7,13 +7,17 @@ Mapping (also documented for app developers in content/app-developers.md):
   contain `_`, which item ids (slugs) never do, so they cannot clash with a field.
 - text -> string, long_text -> text, number -> decimal (integer when its bounds are whole numbers;
   bounds through the `minValue` / `maxValue` extensions), yes_no -> boolean, date -> date, time -> time.
-- rating -> choice with one `answerOption` Coding per point (system `urn:skillbook:rating`, code the
-  number, display the number and its anchor word, `ordinalValue` extension = the number).
-- checklist -> choice with `repeats: true`; choice -> choice. Options that name a skill are Codings
-  of system `urn:skillbook:skill` with the skill id as code; options with an `id` are Codings of
-  system `urn:skillbook:option`; plain options are strings (or `urn:skillbook:option` Codings coded
-  by their label's slug when another option of the same field is coded, so one field never mixes
-  answer types).
+- identity: `url` is `<base_url>/fhir/Questionnaire/<id>` when `_config.yml` sets `skillbook.base_url`,
+  else `urn:skillbook:<bundle_name>:questionnaire:<id>`; `publisher`, `copyright` and `jurisdiction`
+  come from the configuration.
+- codes belong to one form: every coded answer's system is `<url>#<field>` (`<url>#<field>.<row>` in a
+  grid), so a code's display never changes from form to form.
+- rating -> choice with one `answerOption` Coding per point (code the number, display the number and
+  its anchor word, `ordinalValue` extension = the number).
+- checklist -> choice with `repeats: true`; choice -> choice. Options that name a skill are coded by
+  the skill id; options with an `id` by that id; plain options are strings (or Codings coded by their
+  label's slug when another option of the same field is coded, so one field never mixes answer
+  types).
 - grid -> a `group` that repeats once per column (`repeats: true`, `questionnaire-maxOccurs` = the
   number of columns). Its first item, `<field>._day`, is a required choice of the column labels
   (which day this repetition is about); the rows follow as items `<field>.<row>`, typed as above.
@@ -22,14 +26,14 @@ Mapping (also documented for app developers in content/app-developers.md):
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from skillbook.models import Field, Homework, Option
 from skillbook.richtext import RichText
 
-SKILL_SYSTEM = "urn:skillbook:skill"
-OPTION_SYSTEM = "urn:skillbook:option"
-RATING_SYSTEM = "urn:skillbook:rating"
+COUNTRY_SYSTEM = "urn:iso:std:iso:3166"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 MAX_OCCURS = "http://hl7.org/fhir/StructureDefinition/questionnaire-maxOccurs"
@@ -40,8 +44,24 @@ STATUS = {"published": "active", "retired": "retired", "draft": "draft"}
 _SIMPLE = {"text": "string", "long_text": "text", "yes_no": "boolean", "date": "date", "time": "time"}
 
 
-def canonical_url(homework_id: str) -> str:
-    return f"urn:skillbook:questionnaire:{homework_id}"
+@dataclass(frozen=True)
+class Publication:
+    """Who publishes a handbook's forms, and where: the identity every Questionnaire of it shares."""
+
+    handbook: str  # the bundle name, for the URN when there is no base URL
+    base_url: str = ""  # https, without a trailing slash
+    publisher: str = ""
+    copyright: str = ""
+    jurisdiction: tuple[str, ...] = ()
+    words: Mapping[str, str] | None = None  # generated wording in the content language (wording.FORM_WORDS)
+
+    def canonical(self, homework_id: str) -> str:
+        if self.base_url:
+            return f"{self.base_url}/fhir/Questionnaire/{homework_id}"
+        return f"urn:skillbook:{self.handbook}:questionnaire:{homework_id}"
+
+    def word(self, key: str) -> str:
+        return (self.words or {})[key]
 
 
 def machine_name(item_id: str) -> str:
@@ -50,17 +70,19 @@ def machine_name(item_id: str) -> str:
     return name if name[:1].isalpha() else f"Q{name}"
 
 
-def questionnaire(homework: Homework, body: RichText, *, publisher: str, skills: frozenset[str],
+def questionnaire(homework: Homework, body: RichText, *, publication: Publication, skills: frozenset[str],
                   crisis_lines: tuple[str, ...] = ()) -> dict[str, Any]:
     """`skills`: the skill ids in the bundle (an option naming any other skill becomes a plain option);
     `crisis_lines`: the crisis services as lines of text, for `contacts` fields that show them."""
     instructions = body.text or homework.summary
+    url = publication.canonical(homework.id)
+    form = _Form(url, skills, crisis_lines, publication)
     items: list[dict[str, Any]] = [{"linkId": "_instructions", "type": "display", "text": instructions}]
-    items.extend(_item(f, homework.id, skills, crisis_lines) for f in homework.fields)
+    items.extend(_item(f, homework.id, form) for f in homework.fields)
     data: dict[str, Any] = {
         "resourceType": "Questionnaire",
         "id": homework.id,
-        "url": canonical_url(homework.id),
+        "url": url,
         "version": homework.version,
         "name": machine_name(homework.id),
         "title": homework.title,
@@ -71,13 +93,24 @@ def questionnaire(homework: Homework, body: RichText, *, publisher: str, skills:
         "subjectType": ["Patient"],
         "item": items,
     }
-    if publisher:
-        data["publisher"] = publisher
+    if publication.publisher:
+        data["publisher"] = publication.publisher
+    if publication.copyright:
+        data["copyright"] = publication.copyright
+    if publication.jurisdiction:
+        data["jurisdiction"] = [{"coding": [{"system": COUNTRY_SYSTEM, "code": c}]} for c in publication.jurisdiction]
     return data
 
 
-def _item(field: Field, homework_id: str, skills: frozenset[str], crisis_lines: tuple[str, ...] = (), *,
-          parent: str = "") -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Form:
+    url: str
+    skills: frozenset[str]
+    crisis_lines: tuple[str, ...]
+    publication: Publication
+
+
+def _item(field: Field, homework_id: str, form: _Form, *, parent: str = "") -> dict[str, Any]:
     link_id = f"{parent}.{field.id}" if parent else field.id
     item: dict[str, Any] = {"linkId": link_id, "text": field.label, "required": field.required,
                             "repeats": field.type in ("checklist", "grid")}
@@ -101,10 +134,10 @@ def _item(field: Field, homework_id: str, skills: frozenset[str], crisis_lines: 
             item["extension"] = extensions
     elif field.type == "rating":
         item["type"] = "choice"
-        item["answerOption"] = _rating_options(field)
+        item["answerOption"] = _rating_options(field, f"{form.url}#{link_id}")
     elif field.type in ("checklist", "choice"):
         item["type"] = "choice"
-        item["answerOption"] = _options(field.options, skills)
+        item["answerOption"] = _options(field.options, form.skills, f"{form.url}#{link_id}")
     elif field.type == "contacts":
         # the handbook's crisis services to read first, then the rows the reader fills in: one
         # repeating group, so the services are shown once and not once per row
@@ -112,19 +145,21 @@ def _item(field: Field, homework_id: str, skills: frozenset[str], crisis_lines: 
         item["repeats"] = False
         if field.crisis_services:
             children.extend({"linkId": f"{link_id}._service-{n}", "type": "display", "text": line}
-                            for n, line in enumerate(crisis_lines, start=1))
+                            for n, line in enumerate(form.crisis_lines, start=1))
         contact = f"{link_id}.contact"
         children.append({"linkId": contact, "text": field.label, "type": "group", "required": False, "repeats": True,
                          "extension": [{"url": MAX_OCCURS, "valueInteger": field.blanks}],
-                         "item": [{"linkId": f"{contact}.name", "text": "Name", "type": "string", "required": False},
-                                  {"linkId": f"{contact}.number", "text": "Number", "type": "string",
-                                   "required": False}]})
+                         "item": [{"linkId": f"{contact}.name", "text": form.publication.word("name"),
+                                   "type": "string", "required": False},
+                                  {"linkId": f"{contact}.number", "text": form.publication.word("number"),
+                                   "type": "string", "required": False}]})
     elif field.type == "grid":
         item["type"] = "group"
         item["extension"] = [{"url": MAX_OCCURS, "valueInteger": len(field.columns)}]
-        children.append({"linkId": f"{link_id}._day", "text": "Day", "type": "choice", "required": True,
-                         "repeats": False, "answerOption": [{"valueString": c} for c in field.columns]})
-        children.extend(_item(row, homework_id, skills, parent=link_id) for row in field.rows)
+        children.append({"linkId": f"{link_id}._day", "text": form.publication.word("day"), "type": "choice",
+                         "required": True, "repeats": False,
+                         "answerOption": [{"valueString": c} for c in field.columns]})
+        children.extend(_item(row, homework_id, form, parent=link_id) for row in field.rows)
     else:  # validation allows no other type
         raise ValueError(f"homework {homework_id}: field {field.id} has unknown type {field.type}")
     if children:
@@ -132,17 +167,17 @@ def _item(field: Field, homework_id: str, skills: frozenset[str], crisis_lines: 
     return item
 
 
-def _rating_options(field: Field) -> list[dict[str, Any]]:
+def _rating_options(field: Field, system: str) -> list[dict[str, Any]]:
     low, high = int(field.min or 0), int(field.max if field.max is not None else 0)
     anchors = dict(field.anchors)
     return [{"valueCoding": {
-        "system": RATING_SYSTEM, "code": str(point),
+        "system": system, "code": str(point),
         "display": f"{point} – {anchors[point]}" if point in anchors else str(point),
         "extension": [{"url": ORDINAL_VALUE, "valueDecimal": point}],
     }} for point in range(low, high + 1)]
 
 
-def _options(options: tuple[Option, ...], skills: frozenset[str]) -> list[dict[str, Any]]:
+def _options(options: tuple[Option, ...], skills: frozenset[str], system: str) -> list[dict[str, Any]]:
     coded = any(o.id or (o.skill and o.skill in skills) for o in options)
     if not coded:
         return [{"valueString": o.label} for o in options]
@@ -150,9 +185,9 @@ def _options(options: tuple[Option, ...], skills: frozenset[str]) -> list[dict[s
     used: set[str] = {o.id for o in options if o.id and not (o.skill and o.skill in skills)}
     for option in options:
         if option.skill and option.skill in skills:
-            coding = {"system": SKILL_SYSTEM, "code": option.skill, "display": option.label}
+            coding = {"system": system, "code": option.skill, "display": option.label}
         elif option.id:
-            coding = {"system": OPTION_SYSTEM, "code": option.id, "display": option.label}
+            coding = {"system": system, "code": option.id, "display": option.label}
         else:
             code = base = _slug(option.label)
             number = 1
@@ -160,7 +195,7 @@ def _options(options: tuple[Option, ...], skills: frozenset[str]) -> list[dict[s
                 number += 1
                 code = f"{base}-{number}"
             used.add(code)
-            coding = {"system": OPTION_SYSTEM, "code": code, "display": option.label}
+            coding = {"system": system, "code": code, "display": option.label}
         result.append({"valueCoding": coding})
     return result
 

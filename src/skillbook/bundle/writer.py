@@ -31,7 +31,7 @@ from skillbook.bundle.export import (
     select,
     skill_path,
 )
-from skillbook.bundle.fhir import questionnaire
+from skillbook.bundle.fhir import Publication, questionnaire
 from skillbook.bundle.schemas import (
     DATAPACKAGE_PROFILE,
     MANIFEST,
@@ -42,11 +42,13 @@ from skillbook.bundle.schemas import (
     schema_name_for,
     schema_path,
 )
+from skillbook.config import ProjectConfig
 from skillbook.errors import ConfigError
 from skillbook.models import Handbook, Item
 from skillbook.project import Project
 from skillbook.richtext import RichText
 from skillbook.schema import load_schemas
+from skillbook.wording import form_words
 
 SCHEMAS_FOLDER = "bundle"  # inside the project's schemas/
 LICENSES: dict[str, tuple[str, str]] = {
@@ -137,11 +139,14 @@ def bundle_documents(project: Project, handbook: Handbook, edition: str = "clien
         documents[module_path(module.id)] = item_document(module, rich_text(module, substitutions))
     for skill in selection.skills:
         documents[skill_path(skill.id)] = item_document(skill, rich_text(skill, substitutions))
+    publication = Publication(handbook=config.bundle_name, base_url=config.base_url, publisher=config.publisher,
+                              copyright=copyright_line(config), jurisdiction=config.jurisdiction,
+                              words=form_words(config.language))
     forms: dict[str, Any] = {}
     for homework in selection.homework:
         body = rich_text(homework, substitutions)
         documents[homework_path(homework.id)] = item_document(homework, body)
-        forms[questionnaire_path(homework.id)] = questionnaire(homework, body, publisher=config.author,
+        forms[questionnaire_path(homework.id)] = questionnaire(homework, body, publication=publication,
                                                                skills=selection.skill_ids,
                                                                crisis_lines=crisis_lines(config))
     documents.update(forms)
@@ -200,6 +205,15 @@ def write_bundle(project: Project, handbook: Handbook, out_dir: Path, *, created
         raise BundleError([f"{MANIFEST}: {problem}" for problem in manifest_problems])
     (out_dir / MANIFEST).write_bytes(dumps(manifest))
     return [out_dir / MANIFEST, *written]
+
+
+def copyright_line(config: ProjectConfig) -> str:
+    """`© 2026 Publisher. Licensed under Creative Commons Attribution 4.0 International (CC-BY-4.0),
+    https://…`, from the book's `copyright`, the publisher and the licence."""
+    holder = " ".join(part for part in (config.copyright, config.publisher) if part)
+    title, url = LICENSES.get(config.license, (config.license, ""))
+    licence = f"Licensed under {title}" + (f" ({config.license}), {url}" if url else "")
+    return (f"© {holder}. " if holder else "") + licence
 
 
 def _resource_name(path: str) -> str:
