@@ -43,6 +43,8 @@ CHROMIUM_ARGS = [
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SCHEMES = ("light", "dark")
 EPOCH = "1767225600"
+# the screen most phones in use today offer a page (CSS pixels), the browser's own bars excluded
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 TIMEOUT_MS = 20_000
 
 

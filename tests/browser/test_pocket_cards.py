@@ -12,12 +12,10 @@ try:
 except ImportError:  # conftest fails these tests and says how to install what they need
     expect = None  # type: ignore[assignment]
 
-from .conftest import NewPage
+from .conftest import PHONE, NewPage
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-# the screen most phones in use today offer a page (CSS pixels), the browser's own bars excluded
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
 MEASURE = """() => {
   const card = document.querySelector('.skillbook-pocket');

@@ -17,11 +17,9 @@ except ImportError:  # conftest fails these tests and says how to install what t
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-from .conftest import AXE_TAGS, SCHEMES, Crawl, NewPage, Site, axe_violations
+from .conftest import AXE_TAGS, PHONE, SCHEMES, Crawl, NewPage, Site, axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
 
 # ------------------------------------------------------------------------------------------ helpers
