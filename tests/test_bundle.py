@@ -29,6 +29,7 @@ from skillbook.bundle import (
     write_bundle,
 )
 from skillbook.bundle.export import select
+from skillbook.bundle.writer import dumps
 from skillbook.errors import ConfigError
 from skillbook.project import Project, load_project
 from skillbook.toc import generate_toc
@@ -384,7 +385,7 @@ def test_every_front_matter_field_is_in_the_item_file(bundle: Path) -> None:
     assert set(skill) == {
         "kind", "id", "title", "summary", "status", "version", "updated", "language", "authors", "review", "sources",
         "module", "acronym", "steps", "when_to_use", "tags", "level", "practice_minutes", "worksheets", "related",
-        "cautions", "page", "body", "intensity", "text_message"}
+        "cautions", "page", "body", "intensity", "text_message", "contentHash"}
     assert skill["intensity"] == ["low", "medium"]  # the documented default
     # the letters spell the acronym, which names the message
     assert skill["text_message"] == {"steps": ["TIP: T Temperature; I Intense exercise."],
@@ -686,3 +687,29 @@ def test_small_bundle_matches_the_reviewed_snapshot(tmp_path: Path) -> None:
             (SNAPSHOT / rel).parent.mkdir(parents=True, exist_ok=True)
             (SNAPSHOT / rel).write_bytes(data)
     assert produced == tree(SNAPSHOT)
+
+
+# --- content hashes ----------------------------------------------------------------------------------------------
+
+
+def test_an_items_content_hash_follows_its_content_not_its_version_or_date(bundle: Path, tmp_path: Path) -> None:
+    before = json.loads((bundle / "skills/sample-skill.json").read_text(encoding="utf-8"))
+    redated = {**RICH_FILES, "content/skills/test-module/sample-skill.md": SKILL.replace(
+        "\nversion: 1.0.0\n", "\nversion: 1.0.1\n").replace("updated: 2026-01-15", "updated: 2026-01-16")}
+    assert redated["content/skills/test-module/sample-skill.md"] != SKILL
+    same = json.loads((build(tmp_path / "a", redated) / "skills/sample-skill.json").read_text(encoding="utf-8"))
+    assert (same["version"], same["updated"]) != (before["version"], before["updated"])
+    assert same["contentHash"] == before["contentHash"]
+    edited = {**RICH_FILES, "content/skills/test-module/sample-skill.md": SKILL.replace(
+        "Notice what is happening.", "Notice what happens.")}
+    changed = json.loads((build(tmp_path / "b", edited) / "skills/sample-skill.json").read_text(encoding="utf-8"))
+    assert changed["contentHash"] != before["contentHash"]
+
+
+def test_a_content_hash_that_does_not_match_is_refused(bundle: Path, tmp_path: Path) -> None:
+    folder = copy(bundle, tmp_path)
+    document = json.loads((folder / "skills/sample-skill.json").read_text(encoding="utf-8"))
+    document["title"] = "Another title"  # edited by hand, manifest fixed, content hash left as it was
+    rehash(folder, "skills/sample-skill.json", dumps(document))
+    with pytest.raises(BundleError, match=r"skills/sample-skill\.json: contentHash does not match"):
+        load(folder)

@@ -252,7 +252,7 @@ def _diff_kind(kind: str, old: Mapping[str, Entry], new: Mapping[str, Entry]) ->
     return changes
 
 
-_IGNORED = frozenset({"kind", "id", "page", "pdf", "questionnaire", "body", "status", "fields", "tags"})
+_IGNORED = frozenset({"kind", "id", "page", "pdf", "questionnaire", "body", "status", "fields", "tags", "contentHash"})
 _TEXT = frozenset({"title", "summary", "acronym", "authors", "review", "sources", "updated", "version", "language",
                    "text_message"})
 _TEXT_LISTS = frozenset({"when_to_use", "cautions", "steps"})

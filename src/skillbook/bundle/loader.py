@@ -20,6 +20,7 @@ from typing import Any
 from skillbook.bundle.errors import BundleError
 from skillbook.bundle.export import CRISIS, FORMAT_MAJOR
 from skillbook.bundle.schemas import MANIFEST, SCHEMA_NAMES, SchemaSet, expected_schema_ref, schema_name_for
+from skillbook.bundle.writer import content_hash
 from skillbook.models import Field as FormField
 from skillbook.models import Option
 from skillbook.richtext import RichText as Body
@@ -184,6 +185,12 @@ def load(path: Path | str) -> Bundle:
         name = schema_name_for(path)
         if name and name != "meta":
             problems.extend(f"{path}: {p}" for p in schemas.errors(name, document))
+    if problems:
+        raise BundleError(problems)
+    for path, document in documents.items():
+        is_item = schema_name_for(path) in ("module", "skill", "homework")
+        if is_item and document["contentHash"] != content_hash(document):
+            problems.append(f"{path}: contentHash does not match the item's content")
     if problems:
         raise BundleError(problems)
     return _bundle(folder, manifest, resources, documents)

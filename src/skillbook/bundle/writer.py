@@ -74,6 +74,16 @@ def dumps(document: Any) -> bytes:
     return (json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+# an item's own version and date say that its content changed; they are not part of the content
+NOT_CONTENT = ("contentHash", "version", "updated")
+
+
+def content_hash(document: Mapping[str, Any]) -> str:
+    """`sha256:…` of an item document without NOT_CONTENT, serialized as every bundle file is."""
+    content = {k: v for k, v in document.items() if k not in NOT_CONTENT}
+    return "sha256:" + hashlib.sha256(dumps(content)).hexdigest()
+
+
 def rfc3339(moment: dt.datetime) -> str:
     """`2026-01-01T00:00:00Z`: UTC, whole seconds (a naive datetime is taken as UTC)."""
     if moment.tzinfo is None:
@@ -133,6 +143,7 @@ def bundle_documents(project: Project, handbook: Handbook, edition: str = "clien
         notes = clinician_notes(item, substitutions) if edition == "clinician" else []
         if notes:
             document["clinician_notes"] = notes
+        document["contentHash"] = content_hash(document)
         return document
 
     for module in selection.modules:
