@@ -17,13 +17,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from skillbook.models import Handbook, Homework, Skill
+from skillbook.models import LEVEL_RANK, Handbook, Homework, Skill
 from skillbook.schema import Band, Term
 
 MOST = 5
 FEWEST = 3
 TOP = "high"
-_LEVELS = {"foundation": 0, "core": 1, "advanced": 2}
 
 
 @dataclass(frozen=True)
@@ -43,14 +42,14 @@ def rank(handbook: Handbook, band: Band, kind: str, term: Term) -> Choice:
 
     def order(skill: Skill) -> tuple[int, int, int, str, str]:
         quick = skill.practice_minutes if band.id == TOP else 0
-        return (skill.intensity.index(band.id), quick, _LEVELS.get(skill.level, 9), skill.title.casefold(), skill.id)
+        return (skill.intensity.index(band.id), quick, LEVEL_RANK.get(skill.level, 9), skill.title.casefold(), skill.id)
 
     tagged = [s for s in published if term.id in getattr(s, kind)]
     chosen = sorted((s for s in tagged if s in suits), key=order)[:MOST]
     if len(chosen) < FEWEST:
         chosen += [s for s in sorted(suits, key=order) if s not in chosen][:FEWEST - len(chosen)]
     if len(chosen) < FEWEST:
-        others = sorted((s for s in tagged if s not in chosen), key=lambda s: (_LEVELS.get(s.level, 9), s.title))
+        others = sorted((s for s in tagged if s not in chosen), key=lambda s: (LEVEL_RANK.get(s.level, 9), s.title))
         chosen += others[:FEWEST - len(chosen)]
     return Choice(band, kind, term, band.id == TOP or term.crisis_first, tuple(chosen))
 

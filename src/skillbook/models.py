@@ -64,6 +64,8 @@ class Module(Item):
     order: int = 0
 
 
+LEVEL_RANK = {"foundation": 0, "core": 1, "advanced": 2}  # teaching order of skill levels
+
 @dataclass(frozen=True)
 class Step:
     name: str
@@ -152,9 +154,8 @@ class Handbook:
         return sorted((m for m in self.modules if m.is_published), key=lambda m: (m.order, m.id))
 
     def skills_of(self, module_id: str) -> list[Skill]:
-        level_rank = {"foundation": 0, "core": 1, "advanced": 2}
         return sorted((s for s in self.skills if s.is_published and s.module == module_id),
-                      key=lambda s: (level_rank.get(s.level, 9), s.title.casefold(), s.id))
+                      key=lambda s: (LEVEL_RANK.get(s.level, 9), s.title.casefold(), s.id))
 
     def homework_of(self, module_id: str) -> list[Homework]:
         return sorted((h for h in self.homework if h.is_published and h.module == module_id),

@@ -25,10 +25,14 @@ class TextProblem:
     hint: str
 
 
+def _one_message(name: str, steps: Sequence[tuple[str, str]]) -> str:
+    return f"{name}: " + "; ".join(f"{key} {label}".strip() for key, label in steps) + "."
+
+
 def steps_form(name: str, steps: Sequence[tuple[str, str]]) -> tuple[str, ...] | None:
     """`steps`: (key, name) of each step; one or two messages, or None when they do not fit."""
     parts = [f"{key} {label}".strip() for key, label in steps]
-    single = f"{name}: " + "; ".join(parts) + "."
+    single = _one_message(name, steps)
     if len(single) <= LIMIT:
         return (single,)
     for cut in range(len(parts) - 1, 0, -1):
@@ -64,7 +68,7 @@ def text_problems(title: str, acronym: str, steps: Sequence[dict[str, str]], cau
     if not written.get("steps"):
         parts = [(s.get("key", ""), s.get("name", "")) for s in steps]
         if steps_form(acronym or title, parts) is None:
-            needed = len(f"{acronym or title}: " + "; ".join(f"{k} {n}".strip() for k, n in parts) + ".")
+            needed = len(_one_message(acronym or title, parts))
             problems.append(TextProblem(
                 ("steps",), f"the steps are too long for {MESSAGES} text messages of {LIMIT} characters "
                             f"(they take {needed})",

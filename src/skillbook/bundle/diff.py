@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from skillbook.bundle.loader import Bundle, Entry, Homework
+from skillbook.bundle.writer import NOT_CONTENT
 from skillbook.config import SEMVER
 from skillbook.models import Field as FormField
 
@@ -201,8 +202,6 @@ def diff_bundles(old: Bundle, new: Bundle) -> BundleDiff:
                       tuple(versions))
 
 
-# an item's own version and date say that it changed; they are not content that needs a bump
-_VERSION_FIELDS = frozenset({"version", "updated"})
 
 
 def _item_versions(changes: Iterable[ItemChange], old: Mapping[str, Entry],
@@ -211,7 +210,7 @@ def _item_versions(changes: Iterable[ItemChange], old: Mapping[str, Entry],
     for change in changes:
         if change.change in ("added", "removed", "renamed"):
             continue
-        required = max((f.level for f in change.fields if f.path not in _VERSION_FIELDS), default=Level.NONE)
+        required = max((f.level for f in change.fields if f.path not in NOT_CONTENT), default=Level.NONE)
         if required is Level.NONE:
             continue
         before, after = old[change.id].version, new[change.id].version

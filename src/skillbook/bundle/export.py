@@ -14,7 +14,7 @@ from typing import Any
 
 from skillbook.config import ProjectConfig
 from skillbook.editions import split_clinician_notes
-from skillbook.models import Citation, Field, Handbook, Homework, Item, Module, Option, Skill
+from skillbook.models import LEVEL_RANK, Citation, Field, Handbook, Homework, Item, Module, Option, Skill
 from skillbook.richtext import RichText, render_body
 from skillbook.schema import Band, Term
 from skillbook.textmessage import text_message
@@ -22,7 +22,6 @@ from skillbook.textmessage import text_message
 FORMAT_VERSION = "2.0.0"
 CRISIS = "crisis.json"  # the crisis services, at the bundle's root
 FORMAT_MAJOR = int(FORMAT_VERSION.split(".")[0])
-LEVEL_RANK = {"foundation": 0, "core": 1, "advanced": 2}
 
 
 @dataclass(frozen=True)
