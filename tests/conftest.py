@@ -63,7 +63,8 @@ module: test-module
 level: core
 practice_minutes: 5
 steps:
-  - name: Notice
+  - id: notice
+    name: Notice
     prompt: Notice what is happening.
 when_to_use:
   - When a test needs a skill.

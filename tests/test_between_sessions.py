@@ -23,6 +23,7 @@ from skillbook.project import load_project
 from skillbook.schema import DEFAULT_BANDS, Term
 from skillbook.textmessage import LIMIT, cautions_form, steps_form, text_message
 from skillbook.validate import validate
+from skillbook.wording import words_for
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}
 HIGH, MEDIUM, LOW = DEFAULT_BANDS[2], DEFAULT_BANDS[1], DEFAULT_BANDS[0]
@@ -79,13 +80,15 @@ def test_the_ranking_comes_from_metadata(make_project: MakeProject) -> None:
 
 
 def test_the_text_message_form_is_made_from_the_steps_where_they_fit() -> None:
-    assert steps_form("STOP", [("S", "Stop"), ("T", "Take a step back")]) == ("STOP: S Stop; T Take a step back.",)
+    words = words_for("en")
+    assert steps_form("STOP", [("S", "Stop"), ("T", "Take a step back")], words) == \
+        ("STOP: S Stop; T Take a step back.",)
     long_steps = [("", "A step with a long name " + str(n)) for n in range(8)]
-    first, second = steps_form("Skill", long_steps)  # type: ignore[misc]
+    first, second = steps_form("Skill", long_steps, words)  # type: ignore[misc]
     assert len(first) <= LIMIT and len(second) <= LIMIT and "(1/2)" in first and "(2/2)" in second
-    assert steps_form("Skill", [("", "x" * 200)]) is None
-    assert cautions_form([]) == "" and cautions_form(["Short."]) == "Safety: Short."
-    assert cautions_form(["x" * 170]) is None
+    assert steps_form("Skill", [("", "x" * 200)], words) is None
+    assert cautions_form([], words) == "" and cautions_form(["Short."], words) == "Safety: Short."
+    assert cautions_form(["x" * 170], words) is None
 
 
 def test_validate_asks_for_the_text_message_where_it_does_not_fit(make_project: MakeProject,
@@ -111,8 +114,8 @@ def test_validate_asks_for_the_text_message_where_it_does_not_fit(make_project: 
 
 
 CAREFUL = SKILL.replace("related: []\n", "related: []\ncautions:\n  - Stop if you feel faint.\n") \
-    .replace("  - name: Notice\n    prompt: Notice what is happening.",
-             "  - name: Notice\n    prompt: Notice what is happening.\n"
+    .replace("  - id: notice\n    name: Notice\n    prompt: Notice what is happening.",
+             "  - id: notice\n    name: Notice\n    prompt: Notice what is happening.\n"
              "  - id: cold\n    name: Cool down\n    prompt: Cool your face with cold water.\n"
              "    caution: Heart condition? Ask a doctor before cold water.")
 

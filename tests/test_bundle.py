@@ -29,6 +29,7 @@ from skillbook.bundle import (
     write_bundle,
 )
 from skillbook.bundle.export import select
+from skillbook.bundle.fhir import DAYS_OF_WEEK
 from skillbook.bundle.writer import dumps
 from skillbook.errors import ConfigError
 from skillbook.project import Project, load_project
@@ -47,9 +48,9 @@ COLD_WATER = SKILL.replace("id: sample-skill", "id: cold-water").replace("title:
              "review:\n  reviewed_by: [Dr. Test Reviewer]\n  reviewed_on: 2026-01-10\n  next_review: 2099-01-10\n"
              "sources:\n  - {title: A manual, authors: A. Author, year: 2015, url: 'https://example.org/manual'}") \
     .replace("related: []", "related: [sample-skill]") \
-    .replace("  - name: Notice\n    prompt: Notice what is happening.",
-             "  - key: T\n    name: Temperature\n    prompt: Cool your face down.\n"
-             "  - key: I\n    name: Intense exercise\n    prompt: Move hard for a short while.") \
+    .replace("  - id: notice\n    name: Notice\n    prompt: Notice what is happening.",
+             "  - id: temperature\n    key: T\n    name: Temperature\n    prompt: Cool your face down.\n"
+             "  - id: exercise\n    key: I\n    name: Intense exercise\n    prompt: Move hard for a short while.") \
     .replace("A short body.", "A short body with a [link to the sample](sample-skill.md#practice), "
                               "[the worksheet](/content/homework/sample-worksheet.md) and "
                               "[a site](https://example.org).\n\n"
@@ -99,7 +100,7 @@ fields:
     type: grid
     required: true
     help: One column a day.
-    columns: [Mon, Tue]
+    columns: [{id: mon, label: Mon}, {id: tue, label: Tue}]
     rows:
       - {id: mood, label: Mood, type: rating, min: 1, max: 3, anchors: {1: Low, 3: High}}
       - {id: skill-used, label: Used a skill, type: yes_no}
@@ -110,7 +111,7 @@ fields:
     required: false
     options:
       - {label: The sample skill, skill: sample-skill}
-      - Something else
+      - {id: something-else, label: Something else}
 ---
 
 ## How to use this card
@@ -360,8 +361,8 @@ def test_retired_items_are_kept_with_status_retired_and_no_page(bundle: Path) ->
     homework = json.loads((bundle / "homework/old-log.json").read_text(encoding="utf-8"))
     assert (homework["status"], homework["page"], homework["pdf"]) == ("retired", None, None)
     assert homework["skills"] == ["sample-skill"]
-    assert homework["fields"][1]["options"] == [{"label": "The draft"},
-                                                {"label": "The sample", "skill": "sample-skill"}]
+    # the option known only by the draft's id is left out: a draft's id never reaches the bundle
+    assert homework["fields"][1]["options"] == [{"id": "sample-skill", "label": "The sample", "skill": "sample-skill"}]
     form = json.loads((bundle / "fhir/Questionnaire-old-log.json").read_text(encoding="utf-8"))
     assert form["status"] == "retired"
     index = json.loads((bundle / "index.json").read_text(encoding="utf-8"))
@@ -562,8 +563,9 @@ def test_questionnaire_maps_every_field_type(bundle: Path) -> None:
         {"system": system, "code": "something-else", "display": "Something else"},
         {"system": system, "code": "deep-breathing", "display": "Deep breathing"}]
     assert {o["valueCoding"]["system"] for o in distress["answerOption"]} == {form["url"] + "#distress"}
-    assert items["outcome"]["repeats"] is False and items["outcome"]["answerOption"] == [
-        {"valueString": "Better"}, {"valueString": "About the same"}, {"valueString": "Worse"}]
+    outcome = items["outcome"]
+    assert outcome["repeats"] is False
+    assert [o["valueCoding"]["code"] for o in outcome["answerOption"]] == ["better", "about-the-same", "worse"]
     assert [items[k]["type"] for k in ("acted", "day", "at")] == ["boolean", "date", "time"]
 
 
@@ -586,6 +588,9 @@ def test_forms_take_their_identity_from_the_configuration(tmp_path: Path) -> Non
                                         for c in ("GB", "IE")]
         Questionnaire.model_validate(form)
         for coding in codings(form["item"]):
+            if coding["system"] == DAYS_OF_WEEK:  # FHIR's own code system for the days of a week
+                assert coding["code"] in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+                continue
             assert coding["system"].startswith(form["url"] + "#"), coding
             assert systems.setdefault(coding["system"], form["id"]) == form["id"]
 
@@ -605,8 +610,10 @@ def test_diary_card_grid_is_a_group_repeating_once_per_day(bundle: Path) -> None
     assert week["extension"] == [{"url": "http://hl7.org/fhir/StructureDefinition/questionnaire-maxOccurs",
                                   "valueInteger": 7}]
     day, *rows = week["item"]
-    assert (day["linkId"], day["type"], day["required"]) == ("week._day", "choice", True)
-    assert [o["valueString"] for o in day["answerOption"]] == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    assert (day["linkId"], day["type"], day["required"], day["text"]) == ("week._column", "choice", True, "Day")
+    assert [(o["valueCoding"]["system"], o["valueCoding"]["code"], o["valueCoding"]["display"])
+            for o in day["answerOption"]] == [(DAYS_OF_WEEK, code, code.title()) for code in
+                                              ("mon", "tue", "wed", "thu", "fri", "sat", "sun")]
     assert [(r["linkId"], r["type"]) for r in rows] == [
         ("week.sadness", "choice"), ("week.urge-to-quit", "choice"), ("week.used-skills", "boolean"),
         ("week.medication", "integer"), ("week.notes", "string")]

@@ -32,7 +32,7 @@ MOOD_LOG = HOMEWORK.replace("id: sample-worksheet", "id: mood-log") \
     label: Where were you?
     type: choice
     required: false
-    options: [Home, Work, {label: Somewhere calm, id: calm}]
+    options: [{id: home, label: Home}, {id: work, label: Work}, {label: Somewhere calm, id: calm}]
   - id: note
     label: Anything else?
     type: text
@@ -41,7 +41,7 @@ MOOD_LOG = HOMEWORK.replace("id: sample-worksheet", "id: mood-log") \
     label: This week
     type: grid
     required: false
-    columns: [Mon, Tue, Wed]
+    columns: [{id: mon, label: Mon}, {id: tue, label: Tue}, {id: wed, label: Wed}]
     rows:
       - {id: urge, label: Urge, type: rating, min: 0, max: 5}
       - {id: slept, label: Slept well, type: yes_no}
@@ -91,7 +91,12 @@ CASES: list[tuple[str, Callable[[dict[str, str | bytes | None]], None], Level, s
     ("summary edited", edit(MODULE, "A module used by the tests.", "A module the tests use."), Level.PATCH,
      "summary: edited"),
     ("step wording edited", edit(SAMPLE, "Notice what is happening.", "Notice what happens."), Level.PATCH,
-     "steps: edited"),
+     "steps: edited notice"),
+    ("step renamed, same id", edit(SAMPLE, "name: Notice", "name: Notice it"), Level.PATCH, "steps: edited notice"),
+    ("option relabelled, same id", edit(MOOD, "{id: home, label: Home}", "{id: home, label: At home}"), Level.PATCH,
+     "fields.where.options: edited home"),
+    ("column relabelled, same id", edit(MOOD, "{id: wed, label: Wed}", "{id: wed, label: Wednesday}"), Level.PATCH,
+     "fields.week.columns: edited wed"),
     ("review recorded", edit(EXTRA, "related: []", "related: []\nreview: {reviewed_by: [Dr. R], "
                                                    "reviewed_on: 2026-01-10, next_review: 2099-01-01}"),
      Level.PATCH, "review: edited"),
@@ -101,7 +106,7 @@ CASES: list[tuple[str, Callable[[dict[str, str | bytes | None]], None], Level, s
     ("rating anchors edited", edit(MOOD, "{0: Low, 5: High}", "{0: Very low, 5: Very high}"), Level.PATCH,
      "fields.mood.anchors: edited"),
     ("coded option relabelled", edit(MOOD, "label: Somewhere calm, id: calm", "label: A calm place, id: calm"),
-     Level.PATCH, "fields.where.options: labels edited"),
+     Level.PATCH, "fields.where.options: edited calm"),
     ("skill added", put("content/skills/test-module/new-skill.md",
                         EXTRA_SKILL.replace("id: extra-skill", "id: new-skill")
                         .replace("title: Extra skill", "title: New skill")), Level.MINOR, "skill new-skill: added"),
@@ -114,8 +119,14 @@ CASES: list[tuple[str, Callable[[dict[str, str | bytes | None]], None], Level, s
     ("optional form field added", edit(MOOD, "  - id: note\n", "  - id: extra\n    label: Extra\n    type: text\n"
                                                                "    required: false\n  - id: note\n"),
      Level.MINOR, "fields.extra: added (minor)"),
-    ("option added", edit(MOOD, "options: [Home, Work,", "options: [Home, Work, Outside,"), Level.MINOR,
-     "fields.where.options: added Outside"),
+    ("option added", edit(MOOD, "{id: work, label: Work},", "{id: work, label: Work}, {id: outside, label: Outside},"),
+     Level.MINOR, "fields.where.options: added outside"),
+    ("step added", edit(SAMPLE, "    prompt: Notice what is happening.\n",
+                        "    prompt: Notice what is happening.\n  - id: breathe\n    name: Breathe\n"
+                        "    prompt: Breathe out slowly.\n"), Level.MINOR, "steps: added breathe"),
+    ("condition added", edit(MOOD, "    label: Anything else?\n", "    label: Anything else?\n"
+                             "    show_if: {field: where, answer: work}\n"), Level.MINOR,
+     "fields.note.show_if: added"),
     ("field made optional", edit("content/homework/sample-worksheet.md", "    required: true\n---",
                                  "    required: false\n---"), Level.MINOR, "fields.what: now optional"),
     ("rating range widened", edit(MOOD, "min: 0\n    max: 5\n    anchors", "min: 0\n    max: 7\n    anchors"),
@@ -123,8 +134,8 @@ CASES: list[tuple[str, Callable[[dict[str, str | bytes | None]], None], Level, s
     ("grid row added", edit(MOOD, "      - {id: slept",
                             "      - {id: calm, label: Calm, type: yes_no}\n      - {id: slept"), Level.MINOR,
      "fields.week.rows.calm: added"),
-    ("grid column added", edit(MOOD, "columns: [Mon, Tue, Wed]", "columns: [Mon, Tue, Wed, Thu]"), Level.MINOR,
-     "fields.week.columns: added Thu"),
+    ("grid column added", edit(MOOD, "{id: wed, label: Wed}]", "{id: wed, label: Wed}, {id: thu, label: Thu}]"),
+     Level.MINOR, "fields.week.columns: added thu"),
     ("fields reordered", lambda files: _reorder(files), Level.MINOR, "fields: reordered"),
     ("tag added", edit(EXTRA, "emotions: [anger]", "emotions: [anger, fear]"), Level.MINOR,
      "tags.emotions: added fear"),
@@ -149,10 +160,12 @@ CASES: list[tuple[str, Callable[[dict[str, str | bytes | None]], None], Level, s
     ("field made required", edit(MOOD, "label: Anything else?\n    type: text\n    required: false",
                                  "label: Anything else?\n    type: text\n    required: true"),
      Level.MAJOR, "fields.note: now required"),
-    ("plain option removed", edit(MOOD, "options: [Home, Work,", "options: [Home,"), Level.MAJOR,
-     "fields.where.options: removed Work"),
-    ("plain option relabelled", edit(MOOD, "options: [Home, Work,", "options: [House, Work,"), Level.MAJOR,
-     "fields.where.options: removed Home"),
+    ("option removed", edit(MOOD, "{id: work, label: Work}, ", ""), Level.MAJOR, "fields.where.options: removed work"),
+    ("option id changed", edit(MOOD, "{id: home,", "{id: house,"), Level.MAJOR,
+     "fields.where.options: removed home"),
+    ("step removed", edit(EXTRA, "  - id: notice\n    name: Notice\n    prompt: Notice what is happening.\n",
+                          "  - id: observe\n    name: Notice\n    prompt: Notice what is happening.\n"), Level.MAJOR,
+     "steps: removed notice"),
     ("rating range narrowed", edit(MOOD, "max: 5\n    anchors: {0: Low, 5: High}",
                                    "max: 4\n    anchors: {0: Low, 4: High}"), Level.MAJOR,
      "fields.mood.range: narrowed [0, 5] -> [0, 4]"),
@@ -161,8 +174,8 @@ CASES: list[tuple[str, Callable[[dict[str, str | bytes | None]], None], Level, s
     ("grid row type changed", edit(MOOD, "{id: slept, label: Slept well, type: yes_no}",
                                    "{id: slept, label: Slept well, type: text}"), Level.MAJOR,
      "fields.week.rows.slept: type changed from yes_no to text"),
-    ("grid column removed", edit(MOOD, "columns: [Mon, Tue, Wed]", "columns: [Mon, Tue]"), Level.MAJOR,
-     "fields.week.columns: removed Wed"),
+    ("grid column removed", edit(MOOD, ", {id: wed, label: Wed}]", "]"), Level.MAJOR,
+     "fields.week.columns: removed wed"),
 ]
 
 

@@ -85,7 +85,7 @@ def test_shipped_questionnaires_are_valid_fhir(shipped: dict[str, Any]) -> None:
     assert [g["linkId"] for g in groups] == ["urges", "emotions", "actions", "skills"]
     for group in groups:
         assert group["repeats"] is True and group["extension"][0]["valueInteger"] == 7
-        assert group["item"][1]["linkId"] == f"{group['linkId']}._day"
+        assert group["item"][1]["linkId"] == f"{group['linkId']}._column"
     skills_used = next(g for g in groups if g["linkId"] == "skills")["item"][2]
     assert skills_used["answerOption"][7]["valueCoding"]["display"] == "7 – Used skills easily and they helped a lot"
 

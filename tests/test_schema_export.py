@@ -162,9 +162,10 @@ def modules(draw: st.DrawFn) -> dict[str, Any]:
     return {**draw(common_fields()), "order": draw(st.integers(1, 40))}
 
 
-STEPS = st.lists(st.builds(lambda name, prompt, key: {"name": name, "prompt": prompt, **({"key": key} if key else {})},
-                           text(80), text(400), st.none() | st.text("ABCDEFGH", min_size=1, max_size=3)),
-                 min_size=1, max_size=4)
+STEPS = st.lists(st.tuples(slugs, st.builds(
+    lambda name, prompt, key: {"name": name, "prompt": prompt, **({"key": key} if key else {})},
+    text(80), text(400), st.none() | st.text("ABCDEFGH", min_size=1, max_size=3))),
+    min_size=1, max_size=4, unique_by=lambda pair: pair[0]).map(lambda pairs: [{"id": i, **s} for i, s in pairs])
 TAGS = st.fixed_dictionaries({}, optional={"emotions": st.lists(st.sampled_from(EMOTIONS), max_size=3),
                                            "situations": st.lists(st.sampled_from(SITUATIONS), max_size=3)})
 SKILL_KEYS = {"acronym": text(30), "worksheets": st.lists(slugs, max_size=3), "related": st.lists(slugs, max_size=3),
@@ -194,13 +195,18 @@ def rating_keys(draw: st.DrawFn) -> dict[str, Any]:
     return keys
 
 
-OPTIONS = st.lists(label(40) | st.builds(lambda text, skill: {"label": text, **({"skill": skill} if skill else {})},
-                                         label(40), st.none() | slugs), min_size=2, max_size=4)
+# an option has an id, a skill (whose id is then its id), or both; ids are unique in the field
+OPTIONS = st.lists(st.tuples(slugs, label(40), st.sampled_from(["id", "skill", "both"])), min_size=2, max_size=4,
+                   unique_by=lambda option: option[0]).map(lambda options: [
+                       {"label": text, **({"id": ident} if how != "skill" else {}),
+                        **({"skill": ident} if how != "id" else {})} for ident, text, how in options])
 NUMBER_BOUNDS = st.builds(lambda low, width: {"min": low, "max": low + width},
                           st.integers(-400, 400).map(lambda n: n / 4) | st.integers(-100, 100), st.integers(1, 50))
 FIELD_TYPES = st.sampled_from(sorted(FIELD_KEYS))
 ROW_TYPES = st.sampled_from(["rating", "yes_no", "number", "text"])
-COLUMNS = st.lists(text(20), min_size=1, max_size=7)
+COLUMNS = st.just("week") | st.lists(st.tuples(slugs, label(20)), min_size=1, max_size=7,
+                                      unique_by=lambda column: column[0]).map(
+    lambda columns: [{"id": ident, "label": text} for ident, text in columns])
 
 
 @st.composite
@@ -273,8 +279,9 @@ VALUES: list[Any] = [
 NUMERIC_TYPES = {"integer", "float", "number"}
 EXTRA_KEYS: list[Any] = ["extra", "titel", "Status", "min", "max", "anchors", "options", "rows", "columns",
                          "label", "id", "required", "help", "skill", "key", 3, 99]
-TYPE_KEYS = {"min": 0, "max": 4, "anchors": {0: "none"}, "options": ["a", "b"], "rows": [{"id": "r", "label": "R",
-             "type": "yes_no"}], "columns": ["Mon"]}
+TYPE_KEYS = {"min": 0, "max": 4, "anchors": {0: "none"},
+             "options": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}],
+             "rows": [{"id": "r", "label": "R", "type": "yes_no"}], "columns": "week"}
 
 
 def slot_rules(fields: dict[str, Any], document: Any, path: tuple[Any, ...]) -> dict[str, Any] | None:
@@ -396,7 +403,8 @@ def base(kind: Kind) -> dict[str, Any]:
     if kind is Kind.MODULE:
         document["order"] = 1
     elif kind is Kind.SKILL:
-        document.update({"module": "mindfulness", "steps": [{"name": "Notice", "prompt": "What is here?"}],
+        document.update({"module": "mindfulness",
+                         "steps": [{"id": "notice", "name": "Notice", "prompt": "What is here?"}],
                          "when_to_use": ["Now."], "tags": {"emotions": ["anger"]}, "level": "core",
                          "practice_minutes": 5})
     else:
@@ -420,6 +428,9 @@ def field(**keys: Any) -> dict[str, Any]:
     return {"id": "f", "label": "F", "required": False, **keys}
 
 
+A, B = {"id": "a", "label": "A"}, {"id": "b", "label": "B"}
+
+
 REJECTED_BY_BOTH: list[tuple[str, Kind, dict[str, Any]]] = [
     ("missing title", Kind.MODULE, with_changes(Kind.MODULE, title=...)),
     ("order as text", Kind.MODULE, with_changes(Kind.MODULE, order="1")),
@@ -441,7 +452,8 @@ REJECTED_BY_BOTH: list[tuple[str, Kind, dict[str, Any]]] = [
     ("review without reviewer", Kind.MODULE,
      with_changes(Kind.MODULE, review={"reviewed_on": dt.date(2026, 1, 1), "next_review": dt.date(2027, 1, 1)})),
     ("no steps", Kind.SKILL, with_changes(Kind.SKILL, steps=[])),
-    ("step without prompt", Kind.SKILL, with_changes(Kind.SKILL, steps=[{"name": "Notice"}])),
+    ("step without prompt", Kind.SKILL, with_changes(Kind.SKILL, steps=[{"id": "notice", "name": "Notice"}])),
+    ("step without id", Kind.SKILL, with_changes(Kind.SKILL, steps=[{"name": "Notice", "prompt": "What is here?"}])),
     ("emotion outside vocabulary", Kind.SKILL, with_changes(Kind.SKILL, tags={"emotions": ["angry"]})),
     ("level outside enum", Kind.SKILL, with_changes(Kind.SKILL, level="expert")),
     ("practice minutes too many", Kind.SKILL, with_changes(Kind.SKILL, practice_minutes=241)),
@@ -451,15 +463,24 @@ REJECTED_BY_BOTH: list[tuple[str, Kind, dict[str, Any]]] = [
      with_changes(Kind.HOMEWORK, fields=[field(type="rating", min=0.5, max=5)])),
     ("choice without options", Kind.HOMEWORK, with_changes(Kind.HOMEWORK, fields=[field(type="choice")])),
     ("checklist with one option", Kind.HOMEWORK,
-     with_changes(Kind.HOMEWORK, fields=[field(type="checklist", options=["only"])])),
+     with_changes(Kind.HOMEWORK, fields=[field(type="checklist", options=[{"id": "only", "label": "Only"}])])),
     ("option without label", Kind.HOMEWORK,
-     with_changes(Kind.HOMEWORK, fields=[field(type="choice", options=[{"skill": "wise-mind"}, "b"])])),
+     with_changes(Kind.HOMEWORK, fields=[field(type="choice", options=[{"skill": "wise-mind"}, B])])),
     ("option with unknown key", Kind.HOMEWORK,
-     with_changes(Kind.HOMEWORK, fields=[field(type="choice", options=[{"label": "a", "colour": "red"}, "b"])])),
-    ("grid without rows", Kind.HOMEWORK, with_changes(Kind.HOMEWORK, fields=[field(type="grid", columns=["Mon"])])),
-    ("text with options", Kind.HOMEWORK, with_changes(Kind.HOMEWORK, fields=[field(type="text", options=["a", "b"])])),
+     with_changes(Kind.HOMEWORK, fields=[field(type="choice", options=[{"id": "a", "label": "a", "colour": "red"},
+                                                                        B])])),
+    ("option without id", Kind.HOMEWORK, with_changes(Kind.HOMEWORK, fields=[field(type="choice",
+                                                                                   options=["Home", B])])),
+    ("option mapping without id", Kind.HOMEWORK, with_changes(Kind.HOMEWORK, fields=[field(
+        type="choice", options=[{"label": "Home"}, B])])),
+    ("grid without rows", Kind.HOMEWORK, with_changes(Kind.HOMEWORK, fields=[field(type="grid", columns="week")])),
+    ("column without id", Kind.HOMEWORK, with_changes(Kind.HOMEWORK, fields=[field(
+        type="grid", columns=["Mon"], rows=[{"id": "r", "label": "R", "type": "yes_no"}])])),
+    ("unknown set of columns", Kind.HOMEWORK, with_changes(Kind.HOMEWORK, fields=[field(
+        type="grid", columns="fortnight", rows=[{"id": "r", "label": "R", "type": "yes_no"}])])),
+    ("text with options", Kind.HOMEWORK, with_changes(Kind.HOMEWORK, fields=[field(type="text", options=[A, B])])),
     ("yes_no row with anchors", Kind.HOMEWORK, with_changes(Kind.HOMEWORK, fields=[field(
-        type="grid", columns=["Mon"], rows=[{"id": "r", "label": "R", "type": "yes_no", "anchors": {0: "no"}}])])),
+        type="grid", columns="week", rows=[{"id": "r", "label": "R", "type": "yes_no", "anchors": {0: "no"}}])])),
     ("anchor key that is not a number", Kind.HOMEWORK,
      with_changes(Kind.HOMEWORK, fields=[field(type="rating", min=0, max=5, anchors={"low": "Low"})])),
     ("field type outside enum", Kind.HOMEWORK, with_changes(Kind.HOMEWORK, fields=[field(type="slider")])),
@@ -476,7 +497,22 @@ ONLY_CERBERUS_REJECTS: list[tuple[str, Kind, dict[str, Any], str]] = [
         "reviewed_by": ["A"], "reviewed_on": dt.date(2026, 12, 1), "next_review": dt.date(2027, 12, 1)}),
      "review-in-future"),
     ("duplicate field ids", Kind.HOMEWORK,
-     with_changes(Kind.HOMEWORK, fields=[field(type="text"), field(type="long_text")]), "duplicate-field-id"),
+     with_changes(Kind.HOMEWORK, fields=[field(type="text"), field(type="long_text")]), "duplicate-id"),
+    ("duplicate option ids", Kind.HOMEWORK,
+     with_changes(Kind.HOMEWORK, fields=[field(type="choice", options=[A, {"id": "a", "label": "Again"}])]),
+     "duplicate-id"),
+    ("duplicate step ids", Kind.SKILL, with_changes(Kind.SKILL, steps=[
+        {"id": "notice", "name": "Notice", "prompt": "What is here?"},
+        {"id": "notice", "name": "Notice again", "prompt": "And now?"}]), "duplicate-id"),
+    ("duplicate column ids", Kind.HOMEWORK, with_changes(Kind.HOMEWORK, fields=[field(
+        type="grid", columns=[{"id": "am", "label": "AM"}, {"id": "am", "label": "PM"}],
+        rows=[{"id": "r", "label": "R", "type": "yes_no"}])]), "duplicate-id"),
+    ("show_if on a later field", Kind.HOMEWORK, with_changes(Kind.HOMEWORK, fields=[
+        {**field(type="text"), "show_if": {"field": "asked", "answer": True}},
+        {**field(type="yes_no"), "id": "asked"}]), "show-if"),
+    ("show_if answer that is no option", Kind.HOMEWORK, with_changes(Kind.HOMEWORK, fields=[
+        field(type="choice", options=[A, B]),
+        {**field(type="text"), "id": "why", "show_if": {"field": "f", "answer": "c"}}]), "show-if"),
     ("min above max", Kind.HOMEWORK, with_changes(Kind.HOMEWORK, fields=[field(type="number", min=5, max=1)]),
      "min-max"),
     ("rating too wide", Kind.HOMEWORK, with_changes(Kind.HOMEWORK, fields=[field(type="rating", min=0, max=20)]),

@@ -23,9 +23,9 @@ REVIEWED_SKILL = SKILL.replace("id: sample-skill", "id: cold-water") \
              "cautions:\n  - Check with a doctor first if you have a heart condition.\n"
              "review:\n  reviewed_by: [Dr. Test Reviewer]\n  reviewed_on: 2026-01-10\n  next_review: 2099-01-10") \
     .replace("related: []\n", "").replace("emotions: [anger]", "emotions: [anger, fear]") \
-    .replace("  - name: Notice\n    prompt: Notice what is happening.",
-             "  - key: T\n    name: Temperature\n    prompt: Cool your face down.\n"
-             "  - key: I\n    name: Intense exercise\n    prompt: Move hard for a short while.")
+    .replace("  - id: notice\n    name: Notice\n    prompt: Notice what is happening.",
+             "  - id: temperature\n    key: T\n    name: Temperature\n    prompt: Cool your face down.\n"
+             "  - id: exercise\n    key: I\n    name: Intense exercise\n    prompt: Move hard for a short while.")
 DRAFT_SKILL = SKILL.replace("id: sample-skill", "id: secret-draft").replace("title: Sample skill",
                                                                             "title: Zebraquokka draft") \
     .replace("status: published", "status: draft").replace("A short body.", "Zebraquokka body text.")

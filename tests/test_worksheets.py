@@ -31,7 +31,7 @@ DIARY_CARD = HOMEWORK.replace("id: sample-worksheet", "id: sample-diary").replac
     label: Urges
     type: grid
     required: true
-    columns: [Mon, Tue, Wed, Thu, Fri, Sat, Sun]
+    columns: week
     rows:
       - {id: harm, label: Urge to hurt myself, type: rating, min: 0, max: 5}
       - {id: use, label: Urge to use, type: rating, min: 0, max: 5}
@@ -39,7 +39,7 @@ DIARY_CARD = HOMEWORK.replace("id: sample-worksheet", "id: sample-diary").replac
     label: Actions
     type: grid
     required: true
-    columns: [Mon, Tue, Wed, Thu, Fri, Sat, Sun]
+    columns: week
     rows:
       - {id: harmed, label: I hurt myself, type: yes_no}
       - {id: note, label: A word about the day, type: text}
@@ -57,9 +57,10 @@ EVERY_TYPE = HOMEWORK.replace("id: sample-worksheet", "id: every-type").replace(
   - {id: long, label: Long answer, type: long_text, required: false}
   - {id: count, label: How many times, type: number, min: 0, max: 20, required: false}
   - {id: feeling, label: How strong, type: rating, min: 0, max: 5, anchors: {0: Calm, 5: Extreme}, required: true}
-  - {id: used, label: Skills I used, type: checklist, options: [{label: Sample, skill: sample-skill}, Other],
-     required: false}
-  - {id: pick, label: Pick one, type: choice, options: [Yes please, No thanks, Maybe], required: false}
+  - {id: used, label: Skills I used, type: checklist, required: false,
+     options: [{label: Sample, skill: sample-skill}, {id: other, label: Other}]}
+  - {id: pick, label: Pick one, type: choice, required: false,
+     options: [{id: "yes", label: Yes please}, {id: "no", label: No thanks}, {id: maybe, label: Maybe}]}
   - {id: done, label: Did I practise, type: yes_no, required: true}
   - {id: day, label: Which day, type: date, required: false}
   - {id: hour, label: What time, type: time, required: false}

@@ -164,6 +164,39 @@ def new_command(ctx: click.Context, kind: str, item_id: str, module: str) -> Non
     click.echo(f"created {project.relative(path)} (status: draft; publish it once written and reviewed)")
 
 
+@cli.command("ids")
+@click.option("--write", is_flag=True, help="Write the proposed ids into the files.")
+@click.pass_context
+def ids_command(ctx: click.Context, write: bool) -> None:
+    """Propose ids for options, grid columns and steps that have none (apps store answers and
+    progress by these ids). Prints the proposals; --write writes them in, changing nothing else."""
+    from skillbook.discover import Kind, discover
+    from skillbook.ids import propose_ids_in
+
+    project = _project(ctx)
+    sources, _ = discover(project)
+    changed = proposed = 0
+    for source in sources:
+        if source.kind not in (Kind.SKILL, Kind.HOMEWORK):
+            continue
+        result = propose_ids_in(source.path)
+        if result.problem and source.path.suffix == ".md":
+            click.echo(f"{source.rel}: skipped: {result.problem}", err=True)
+        for proposal in result.proposals:
+            click.echo(f"{source.rel}:{proposal.line}: {proposal.what} `{proposal.label}` -> id `{proposal.id}`")
+        if result.proposals and write:
+            source.path.write_text(result.text, encoding="utf-8", newline="")
+            changed += 1
+        proposed += len(result.proposals)
+    if write:
+        click.echo(f"skillbook: wrote {proposed} id(s) into {changed} file(s); check them, since apps keep them "
+                   "for good", err=True)
+    elif proposed:
+        click.echo(f"skillbook: {proposed} id(s) proposed; `skillbook ids --write` writes them in", err=True)
+    else:
+        click.echo("skillbook: every option, column and step has an id", err=True)
+
+
 @cli.group("bundle")
 def bundle_group() -> None:
     """Work with app bundles (build/bundle/, also at <site>/bundle/)."""

@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 
 from skillbook.discover import Kind
 from skillbook.document import Document
-from skillbook.schema import DEFAULT_INTENSITY
+from skillbook.schema import COLUMN_SETS, DEFAULT_INTENSITY
+from skillbook.wording import words_for
 
 
 @dataclass(frozen=True)
@@ -68,10 +69,10 @@ LEVEL_RANK = {"foundation": 0, "core": 1, "advanced": 2}  # teaching order of sk
 
 @dataclass(frozen=True)
 class Step:
+    id: str  # unique in the skill: what apps record progress against
     name: str
     prompt: str
     key: str = ""
-    id: str = ""
     caution: str = ""  # a safety note for this step, shown with it everywhere
 
 
@@ -107,9 +108,24 @@ class Skill(Item):
 
 @dataclass(frozen=True)
 class Option:
+    id: str  # unique in its field: what a saved answer stores (the skill's id when the author gave none)
     label: str
-    id: str = ""
     skill: str = ""
+
+
+@dataclass(frozen=True)
+class Column:
+    id: str  # unique in its grid
+    label: str
+    iso_weekday: int | None = None  # 1 (Monday) to 7 when the column is a day of the week
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Ask a field only when an earlier field has this answer (`show_if`)."""
+
+    field: str
+    answer: str | bool  # yes/no fields: True or False; choice and checklist: an option id
 
 
 @dataclass(frozen=True)
@@ -123,10 +139,11 @@ class Field:
     max: float | None = None
     anchors: tuple[tuple[int, str], ...] = ()
     options: tuple[Option, ...] = ()
-    columns: tuple[str, ...] = ()
+    columns: tuple[Column, ...] = ()
     rows: tuple[Field, ...] = ()
     blanks: int = 0  # contacts: empty rows to write in
     crisis_services: bool = False  # contacts: the configured crisis services come first
+    show_if: Condition | None = None
 
 
 @dataclass(frozen=True)
@@ -193,7 +210,7 @@ def build_item(kind: Kind, data: dict[str, Any], document: Document) -> Item:
         message = data.get("text_message")
         return Skill(
             **common, module=data["module"], acronym=data.get("acronym", ""),
-            steps=tuple(Step(name=s["name"], prompt=s["prompt"], key=s.get("key", ""), id=s.get("id", ""),
+            steps=tuple(Step(id=s["id"], name=s["name"], prompt=s["prompt"], key=s.get("key", ""),
                              caution=s.get("caution", "")) for s in data["steps"]),
             when_to_use=tuple(data["when_to_use"]), emotions=tuple(tags.get("emotions") or ()),
             situations=tuple(tags.get("situations") or ()), level=data["level"],
@@ -206,7 +223,7 @@ def build_item(kind: Kind, data: dict[str, Any], document: Document) -> Item:
     return Homework(
         **common, type=data["type"], module=data["module"], skills=tuple(data["skills"]),
         frequency=data["frequency"], estimated_minutes=data["estimated_minutes"],
-        fields=tuple(_field(f) for f in data["fields"]),
+        fields=tuple(_field(f, common["language"]) for f in data["fields"]),
     )
 
 
@@ -216,18 +233,28 @@ def _review(data: dict[str, Any] | None) -> Review | None:
     return Review(tuple(data["reviewed_by"]), data["reviewed_on"], data["next_review"])
 
 
-def _field(data: dict[str, Any]) -> Field:
-    options = tuple(
-        Option(label=o) if isinstance(o, str) else Option(label=o["label"], id=o.get("id", ""),
-                                                          skill=o.get("skill", ""))
-        for o in data.get("options") or ()
-    )
+def _field(data: dict[str, Any], language: str) -> Field:
+    options = tuple(Option(id=o.get("id") or o["skill"], label=o["label"], skill=o.get("skill", ""))
+                    for o in data.get("options") or ())
+    condition = data.get("show_if")
     return Field(
         id=data["id"], label=data["label"], type=data["type"], required=bool(data.get("required")),
         help=data.get("help", ""), min=data.get("min"), max=data.get("max"),
         anchors=tuple(sorted((data.get("anchors") or {}).items())), options=options,
-        columns=tuple(data.get("columns") or ()), rows=tuple(_field({**r, "required": False})
-                                                            for r in data.get("rows") or ()),
+        columns=columns_of(data.get("columns"), language),
+        rows=tuple(_field({**r, "required": False}, language) for r in data.get("rows") or ()),
         blanks=int(data.get("blanks") or (3 if data["type"] == "contacts" else 0)),
         crisis_services=bool(data.get("crisis_services")),
+        show_if=Condition(condition["field"], condition["answer"]) if condition else None,
     )
+
+
+def columns_of(written: str | list[dict[str, str]] | None, language: str) -> tuple[Column, ...]:
+    """A grid's columns: a named set (`week`, labelled in the content language) or the author's list."""
+    week = COLUMN_SETS["week"]
+    if isinstance(written, str):
+        labels = words_for(language).list(f"columns.{written}")
+        return tuple(Column(i, label, week.index(i) + 1 if i in week else None)
+                     for i, label in zip(COLUMN_SETS[written], labels, strict=True))
+    return tuple(Column(c["id"], c["label"], week.index(c["id"]) + 1 if c["id"] in week else None)
+                 for c in written or ())

@@ -23,9 +23,11 @@ module: {module}
 level: core
 practice_minutes: 5
 steps:
-  - name: First step
+  - id: first-step
+    name: First step
     prompt: What to do first, in one short sentence.
-  - name: Second step
+  - id: second-step
+    name: Second step
     prompt: What to do next.
 when_to_use:
   - A moment when this skill helps, in the reader's words.

@@ -45,10 +45,40 @@ FIELD_KEYS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 _FIELD_EXAMPLES = {
     "min": "min: 0", "max": "max: 5", "options": "options: [First option, Second option]",
     "rows": "rows: [{id: sadness, label: Sadness, type: rating, min: 0, max: 5}]",
-    "columns": "columns: [Mon, Tue, Wed, Thu, Fri, Sat, Sun]",
+    "columns": "columns: week",
 }
 MAX_RATING_STEPS = 11  # a rating prints as one row of boxes; 0-10 is the widest that stays legible
 _OPTION_KEYS = frozenset({"label", "skill", "id"})
+_COLUMN_KEYS = frozenset({"id", "label"})
+# Named sets of grid columns: their ids (FHIR's days-of-week codes, ISO 8601 order, Monday first);
+# the labels come from the content language's words (wording.WEEKDAYS)
+COLUMN_SETS: dict[str, tuple[str, ...]] = {"week": ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+_NOUNS = {"fields": "field", "rows": "row", "options": "option", "columns": "column", "steps": "step"}
+IDS_COMMAND = "`skillbook ids` proposes one for every option, column and step that has none"
+
+
+_LINKING_WORDS = frozenset({"a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "by", "with", "for",
+                            "from", "your", "my", "their", "is", "be", "it"})
+
+
+def proposed_id(label: str) -> str:
+    """An id made from a label (`Stay mindful` -> `stay-mindful`; long labels give their first words):
+    only ever proposed to the author, never assumed."""
+    words = re.sub(r"[^a-z0-9]+", "-", re.sub(r"['’]", "", label.casefold())).strip("-").split("-")
+    kept: list[str] = []
+    for word in words:
+        if kept and (len(kept) == 4 or len("-".join([*kept, word])) > 24):
+            break
+        kept.append(word)
+    while len(kept) > 1 and kept[-1] in _LINKING_WORDS:
+        kept.pop()
+    return "-".join(w for w in kept if w) or "item"
+
+
+def ordinal(number: int) -> str:
+    """1 -> `1st`, 2 -> `2nd`, 11 -> `11th`: positions as authors count them."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
 
 
 def _custom(rule: str, message: str, hint: str = "", subpath: PathKey = ()) -> str:
@@ -129,33 +159,98 @@ class ContentValidator(Validator):  # type: ignore[misc]
         """{'type': 'boolean'}"""
         if not constraint or not isinstance(value, list):
             return
+        noun = _NOUNS.get(field, "item")
         seen: dict[str, int] = {}
         for index, item in enumerate(value):
-            ident = item.get("id") if isinstance(item, dict) else None
+            ident = item.get("id") or item.get("skill") if isinstance(item, dict) else None
             if not isinstance(ident, str):
                 continue
             if ident in seen:
-                self._error(field, _custom("duplicate-field-id",
-                                           f"id `{ident}` is used twice (first at item {seen[ident]})",
-                                           "give every field its own id", (index, "id")))
+                key = "id" if "id" in item else "skill"
+                self._error(field, _custom("duplicate-id",
+                                           f"the {ordinal(seen[ident] + 1)} and the {ordinal(index + 1)} {noun} "
+                                           f"both have the id `{ident}`",
+                                           f"give every {noun} its own id", (index, key)))
             else:
                 seen[ident] = index
 
+    def _validate_field_conditions(self, constraint: bool, field: str, value: Any) -> None:
+        """{'type': 'boolean'}"""
+        if not constraint or not isinstance(value, list):
+            return
+        earlier: dict[str, dict[str, Any]] = {}
+        for index, item in enumerate(value):
+            if not isinstance(item, dict):
+                continue
+            condition = item.get("show_if")
+            if isinstance(condition, dict) and isinstance(condition.get("field"), str):
+                problem = _condition_problem(condition, earlier)
+                if problem:
+                    self._error(field, _custom("show-if", problem[0], problem[1], (index, "show_if", problem[2])))
+            if isinstance(item.get("id"), str):
+                earlier.setdefault(item["id"], item)
+
+    def _validate_columns(self, constraint: bool, field: str, value: Any) -> None:
+        """{'type': 'boolean'}"""
+        if not constraint:
+            return
+        if isinstance(value, str):
+            if value not in COLUMN_SETS:
+                self._error(field, _custom("columns", f"`{value}` is not a set of columns",
+                                           "write `columns: week` for the days of a week, or a list of "
+                                           "`{id: ..., label: ...}`"))
+            return
+        if not isinstance(value, list):
+            return
+        for index, column in enumerate(value):
+            if isinstance(column, str):
+                self._error(field, _custom("column-id", f"the column `{column}` has no id",
+                                           f"write it as `{{id: {proposed_id(column)}, label: {column}}}`; "
+                                           + IDS_COMMAND, (index,)))
+            elif not isinstance(column, dict) or set(map(str, column)) - _COLUMN_KEYS or not all(
+                    isinstance(column.get(k), str) and column[k].strip() for k in _COLUMN_KEYS):
+                self._error(field, _custom("column", "a column is `{id: ..., label: ...}`",
+                                           "write e.g. `{id: morning, label: Morning}`", (index,)))
+            elif not SLUG.fullmatch(column["id"]):
+                self._error(field, _custom("column", f"the column id `{column['id']}` is not an id",
+                                           f"use lowercase letters, digits and hyphens, e.g. "
+                                           f"`{proposed_id(column['id'])}`", (index, "id")))
+            elif len(column["label"]) > 20:
+                self._error(field, _custom("column", "a column label has at most 20 characters",
+                                           "shorten it", (index, "label")))
+        self._validate_unique_ids(True, "columns", value)
+
     def _validate_option(self, constraint: bool, field: str, value: Any) -> None:
         """{'type': 'boolean'}"""
-        if not constraint or not isinstance(value, dict):
+        if not constraint:
+            return
+        if isinstance(value, str):
+            self._error(field, _custom("option-id", f"the option `{value}` has no id",
+                                       f"write it as `{{id: {proposed_id(value)}, label: {value}}}`; "
+                                       + IDS_COMMAND))
+            return
+        if not isinstance(value, dict):
             return
         unknown = sorted(set(map(str, value)) - _OPTION_KEYS)
         if unknown:
             self._error(field, _custom("option", f"unknown option key(s): {', '.join(unknown)}",
-                                       "an option is a text, or {label: ..., skill: <skill-id>}"))
+                                       "an option is {id: ..., label: ...}, or {label: ..., skill: <skill-id>}"))
         if not isinstance(value.get("label"), str) or not value["label"].strip():
             self._error(field, _custom("option", "an option needs a `label`",
-                                       "write {label: Used wise mind, skill: wise-mind}"))
+                                       "write {id: used-wise-mind, label: Used wise mind}"))
         for key in ("skill", "id"):
-            if key in value and not (isinstance(value[key], str) and SLUG.fullmatch(value[key])):
+            if isinstance(value.get(key), bool | int | float):
+                written = {True: "yes", False: "no"}.get(value[key], value[key]) \
+                    if isinstance(value[key], bool) else value[key]
+                self._error(field, _custom("option", f"option `{key}` is read as {_describe(value[key])}, "
+                                           "not as an id", f'put it in quotes: `{key}: "{written}"`', (key,)))
+            elif key in value and not (isinstance(value[key], str) and SLUG.fullmatch(value[key])):
                 self._error(field, _custom("option", f"option `{key}` must be an id like `wise-mind`",
-                                           "use the id of an existing skill", (key,)))
+                                           "use the id of an existing skill" if key == "skill"
+                                           else "use lowercase letters, digits and hyphens", (key,)))
+        if "id" not in value and "skill" not in value and isinstance(value.get("label"), str):
+            self._error(field, _custom("option-id", f"the option `{value['label']}` has no id",
+                                       f"add `id: {proposed_id(value['label'])}`; " + IDS_COMMAND))
 
     def _validate_homework_field(self, constraint: bool, field: str, value: Any) -> None:
         """{'type': 'boolean'}"""
@@ -394,6 +489,9 @@ def _translate(error: Any, rel: str, meta: LoadedYaml, fields: dict[str, Any]) -
         if parent:
             message += f" in {parent}"
         hint = f"add `{example}`" if example else f"add `{path[-1]}: ...`"
+        named = _value_at(meta.data, path[:-1])
+        if path[-1] == "id" and isinstance(named, dict) and isinstance(named.get("name"), str):
+            hint = f"add `id: {proposed_id(named['name'])}`; {IDS_COMMAND}"
     elif code == errors.UNKNOWN_FIELD.code:
         where = meta.key_position(path)
         siblings = _schema_for(path[:-1], fields).get("schema") or {}
@@ -448,6 +546,41 @@ def _translate(error: Any, rel: str, meta: LoadedYaml, fields: dict[str, Any]) -
             constraint=error.constraint, value=value, field=name
         )
     return Issue(rel, where.line, where.column, rule, message, hint)
+
+
+_CONDITION_TYPES = ("yes_no", "choice", "checklist")
+
+
+def _condition_problem(condition: dict[str, Any], earlier: dict[str, dict[str, Any]]) -> tuple[str, str, str] | None:
+    """What is wrong with a `show_if` (message, hint, the key at fault), given the fields before it."""
+    target, answer = condition["field"], condition.get("answer")
+    asked = earlier.get(target)
+    if asked is None:
+        names = ", ".join(f"`{f}`" for f, data in earlier.items() if data.get("type") in _CONDITION_TYPES)
+        return (f"show_if names `{target}`, which is not an earlier field of this worksheet",
+                "name a yes/no, choice or checklist field above this one" + (f": {names}" if names else ""), "field")
+    if asked.get("type") not in _CONDITION_TYPES:
+        return (f"show_if names `{target}`, a {asked.get('type')} field",
+                "a condition can only follow a yes/no, choice or checklist field", "field")
+    if asked["type"] == "yes_no":
+        if not isinstance(answer, bool):
+            return (f"`{target}` is a yes/no field; `{answer}` is not yes or no", "write `answer: yes` or `answer: no`",
+                    "answer")
+        return None
+    ids = [o.get("id") or o.get("skill") for o in asked.get("options") or () if isinstance(o, dict)]
+    if answer not in ids:
+        return (f"`{answer}` is not an option of `{target}`",
+                "use the id of one of its options: " + ", ".join(f"`{i}`" for i in ids if i), "answer")
+    return None
+
+
+def _value_at(data: Any, path: PathKey) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def _type_words(expected: str) -> str:

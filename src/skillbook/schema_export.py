@@ -9,7 +9,8 @@ prose); the exported schemas say so in `$comment`, and `skillbook validate` rema
 
 - `one_sentence`: the summary is one sentence;
 - `ordered_dates`: `next_review` is after `reviewed_on`, and `reviewed_on` is not in the future;
-- `unique_ids`: field ids (and grid row ids) are unique within their list;
+- `unique_ids`: field, grid row, option, column and step ids are unique within their list;
+- `field_conditions`: a `show_if` names an earlier yes/no, choice or checklist field and one of its answers;
 - `homework_field`: `min` < `max`, a rating has at most MAX_RATING_STEPS points, and its anchors lie
   between `min` and `max`.
 
@@ -27,7 +28,7 @@ from typing import Any
 from skillbook.config import LANGUAGE_TAG, SEMVER
 from skillbook.discover import Kind
 from skillbook.errors import ConfigError
-from skillbook.schema import _OPTION_KEYS, FIELD_KEYS, MAX_RATING_STEPS, SLUG, SchemaSet
+from skillbook.schema import _OPTION_KEYS, COLUMN_SETS, FIELD_KEYS, MAX_RATING_STEPS, SLUG, SchemaSet
 from skillbook.yamlload import load_yaml
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -44,8 +45,10 @@ INEXPRESSIBLE_RULES: dict[str, str] = {
     "one-sentence": "one_sentence: the summary must be one sentence (JSON Schema cannot read prose)",
     "review-dates": "ordered_dates: next_review must be after reviewed_on (JSON Schema cannot compare two values)",
     "review-in-future": "ordered_dates: reviewed_on must not be in the future (JSON Schema has no notion of today)",
-    "duplicate-field-id": "unique_ids: every item's `id` must be unique in its list (JSON Schema's uniqueItems "
-                          "compares whole items, not one property of each)",
+    "duplicate-id": "unique_ids: every field, row, option, column and step `id` must be unique in its list "
+                    "(JSON Schema's uniqueItems compares whole items, not one property of each)",
+    "show-if": "field_conditions: `show_if` names an earlier yes/no, choice or checklist field of the same form, "
+               "and an answer that field has (JSON Schema cannot look up another item of the list)",
     "min-max": "homework_field: `min` must be less than `max` (JSON Schema cannot compare two values)",
     "rating-scale": f"homework_field: a rating has at most {MAX_RATING_STEPS} points from `min` to `max` "
                     "(JSON Schema cannot do arithmetic on two values)",
@@ -79,7 +82,7 @@ _KNOWN_RULES = frozenset({
     "type", "required", "nullable", "default", "meta", "allowed", "forbidden", "minlength", "maxlength",
     "min", "max", "regex", "empty", "schema", "keysrules", "valuesrules", "allow_unknown",
     "slug", "semver", "language_tag", "one_sentence", "vocabulary", "ordered_dates", "unique_ids", "option",
-    "homework_field",
+    "homework_field", "field_conditions", "columns",
 })
 _WHERE = {
     Kind.MODULE: "skill module (content/skills/<module>/index.md)",
@@ -240,7 +243,14 @@ class _Exporter:
                     comments.extend([INEXPRESSIBLE_RULES["review-dates"], INEXPRESSIBLE_RULES["review-in-future"]])
             elif rule == "unique_ids":
                 if constraint:
-                    comments.append(INEXPRESSIBLE_RULES["duplicate-field-id"])
+                    comments.append(INEXPRESSIBLE_RULES["duplicate-id"])
+            elif rule == "field_conditions":
+                if constraint:
+                    comments.append(INEXPRESSIBLE_RULES["show-if"])
+            elif rule == "columns":
+                if constraint:
+                    self.columns(out)
+                    comments.append(INEXPRESSIBLE_RULES["duplicate-id"])
             elif rule == "option":
                 if constraint:
                     self.option(out, where)
@@ -304,15 +314,29 @@ class _Exporter:
         return self.rules(constraint, f"{where}.<key>")
 
     def option(self, out: dict[str, Any], where: str) -> None:
-        """An option is a text, or a mapping {label, skill?, id?}; object keywords ignore the text form."""
+        """An option is a mapping {id, label, skill?} (or {label, skill} with the skill's id as its id);
+        a plain text is refused by `skillbook validate` with the id to add, so it is no option here."""
         if "properties" in out:
             raise self.unsupported(where, "`option` together with a `schema`")
         slug = {"type": "string", "pattern": SLUG.pattern}
         properties = {key: dict(slug) for key in sorted(_OPTION_KEYS - {"label"})}
         properties["label"] = {"type": "string", "pattern": NOT_BLANK_PATTERN,
                                "description": "the text shown for this option"}
+        properties["id"]["description"] = "unique in the field: what a saved answer stores"
         properties["skill"]["description"] = "the id of the skill this option practices"
-        out.update({"properties": properties, "required": ["label"], "additionalProperties": False})
+        out.update({"type": "object", "properties": properties, "required": ["label"],
+                    "anyOf": [{"properties": {"id": True}, "required": ["id"]},
+                              {"properties": {"skill": True}, "required": ["skill"]}], "additionalProperties": False})
+
+    @staticmethod
+    def columns(out: dict[str, Any]) -> None:
+        """A named set of columns (`week`), or a list of {id, label}."""
+        for keyword in ("type", "minLength", "maxLength"):
+            out.pop(keyword, None)
+        column = {"type": "object", "required": ["id", "label"], "additionalProperties": False, "properties": {
+            "id": {"type": "string", "pattern": SLUG.pattern},
+            "label": {"type": "string", "minLength": 1, "maxLength": 20, "pattern": NOT_BLANK_PATTERN}}}
+        out["anyOf"] = [{"type": "string", "enum": sorted(COLUMN_SETS)}, {"type": "array", "items": column}]
 
     def homework_field(self, rules: Mapping[str, Any], where: str) -> list[dict[str, Any]]:
         """Which keys each field `type` needs and allows, as one if/then per type."""

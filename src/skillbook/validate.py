@@ -207,7 +207,8 @@ def _check_file(source: Source, schemas: SchemaSet, rules: BodyRules) -> _Checke
     issues.extend(schema_issues)
     if source.kind is Kind.SKILL and not schema_issues:
         for problem in text_problems(data["title"], data.get("acronym", ""), data["steps"],
-                                     data.get("cautions") or [], data.get("text_message")):
+                                     data.get("cautions") or [], data.get("text_message"),
+                                     data.get("language", "en")):
             where = meta.key_position(problem.path)
             issues.append(Issue(source.rel, where.line, where.column, "text-message", problem.message, problem.hint))
     if source.kind is Kind.PAGE:

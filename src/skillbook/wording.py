@@ -1,78 +1,172 @@
-"""Content objects in, the words readers see out: shared by the site, the worksheets and the bundle."""
+"""A content language in, the words skillbook adds around the author's out: one table per language.
+
+Every word the site, the worksheets, the cards and the bundle generate (labels, notes, form
+texts, day and month names) comes from `WORDS`, keyed by the primary language subtag of the
+content (`en-GB` reads `en`). A translation is one more table with the same keys; until a language
+has one, its content is framed in English.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from skillbook.models import Field
+if TYPE_CHECKING:
+    from skillbook.models import Field
 
-LEVEL_WORDS = {"foundation": "Foundation", "core": "Core", "advanced": "Advanced"}
-HOMEWORK_TYPES = {"worksheet": "Worksheet", "diary-card": "Diary card", "practice-log": "Practice log",
-                  "safety-plan": "Safety plan", "coaching-card": "Coaching call card"}
-CARDS = {
-    "module": "Print the {link}, to cut out and keep in a wallet or bag (PDF).",
-    "module_link": "pocket cards of {module}",
-    "every": "Print the {link}, to cut out and keep in a wallet or bag (PDF).",
-    "every_link": "pocket cards of every skill",
-    "own": " Or fill in {link} with your own steps (PDF).",
-    "own_alone": "Fill in {link} with your own steps (PDF).",
-    "own_link": "a blank card",
+Phrase = str | tuple[str, ...]
+
+EN: dict[str, Phrase] = {
+    # levels, homework types and how often, as readers see them
+    "level.foundation": "Foundation", "level.core": "Core", "level.advanced": "Advanced",
+    "type.worksheet": "Worksheet", "type.diary-card": "Diary card", "type.practice-log": "Practice log",
+    "type.safety-plan": "Safety plan", "type.coaching-card": "Coaching call card",
+    "frequency.once": "Once", "frequency.daily": "Every day", "frequency.weekly": "Once a week",
+    "frequency.as-needed": "Whenever it helps",
+    "months": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December"),
+    "columns.week": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    # the site: pocket-card links and the chooser
+    "cards.module": "Print the {link}, to cut out and keep in a wallet or bag (PDF).",
+    "cards.module_link": "pocket cards of {module}",
+    "cards.every": "Print the {link}, to cut out and keep in a wallet or bag (PDF).",
+    "cards.every_link": "pocket cards of every skill",
+    "cards.own": " Or fill in {link} with your own steps (PDF).",
+    "cards.own_alone": "Fill in {link} with your own steps (PDF).",
+    "cards.own_link": "a blank card",
+    "chooser.how_strong": "How strong is the feeling or urge right now?",
+    "chooser.band": "{low} to {high}: {label}",
+    "chooser.what_is_happening": "What are you feeling, or what is happening?",
+    "chooser.emotions": "Feeling:", "chooser.situations": "Happening:",
+    "chooser.first": "First, if you are in danger or thinking of ending your life:",
+    "chooser.crisis": "Crisis help", "chooser.plan": "My safety plan",
+    "chooser.minutes": "(about {minutes} minutes)",
+    "chooser.something_else": "Something else is happening",
+    "chooser.start_again": "Choose again",
+    # paper: worksheets, packets and cards
+    "paper.crisis_title": "Crisis help",
+    "paper.crisis_intro": "If you are in danger or might hurt yourself, call your local emergency number now.",
+    "paper.emergency": "emergency", "paper.or": "or", "paper.call": "call", "paper.text": "text", "paper.to": "to",
+    "paper.own_line": "My therapist or coaching line:",
+    "paper.cautions": "Safety first:",
+    "paper.own_card": "My own card", "paper.own_title": "Name of my skill", "paper.own_step": "Step",
+    "paper.own_caution": "What to be careful about",
+    "paper.crisis_ref": " (see “Crisis help” on this sheet)",
+    "paper.skills_practised": "The skills on this sheet",
+    "paper.instructions": "How to use this worksheet",
+    "paper.required": "(required)",
+    "paper.cards_of": "{title}: pocket cards", "paper.packet_of": "{title}: worksheets and logs",
+    "paper.all_of": "{title}: all worksheets and logs",
+    "paper.how_often": "How often: {frequency}",
+    "paper.minutes": "About {minutes} minutes",
+    "paper.skills": "Skills: {skills}",
+    "paper.status": "Version {version}, updated {date}.",
+    "paper.unreviewed": " Not yet clinically reviewed.",
+    "paper.yes": "Yes", "paper.no": "No",
+    "paper.tick_any": " (tick all that apply)", "paper.choose_one": " (choose one)",
+    "paper.tick_if_yes": "tick the day if yes", "paper.a_word": "a word or two",
+    "paper.scale": "Scale: {scale}.",
+    "paper.if_yes": "If yes:", "paper.if_no": "If no:", "paper.if_answer": "If “{answer}”:",
+    "paper.name": "Name", "paper.number": "Number",
+    # how a field is answered, in words (site, screen readers, the bundle's text)
+    "describe.rating": "a rating from {low} to {high}",
+    "describe.anchor": "{point} = {word}",
+    "describe.checklist": "tick any of: {options}", "describe.choice": "choose one of: {options}",
+    "describe.days": "{first} to {last}",
+    "describe.grid_shared": "a table for each of {days}, each entry {scale}: {rows}",
+    "describe.grid": "a table for each of {days}: {rows}",
+    "describe.range": "a number from {low} to {high}",
+    "describe.text": "a short answer", "describe.long_text": "a few sentences", "describe.number": "a number",
+    "describe.yes_no": "yes or no", "describe.date": "a date", "describe.time": "a time",
+    "describe.contacts": "names and numbers",
+    "describe.if_yes": "only if the answer to “{field}” is yes",
+    "describe.if_no": "only if the answer to “{field}” is no",
+    "describe.if_answer": "only if the answer to “{field}” is “{answer}”",
+    # the bundle's FHIR forms and text messages
+    "form.day": "Day", "form.column": "Column",
+    "form.licensed": "Licensed under {title}", "form.licensed_named": "Licensed under {title} ({name}), {url}",
+    "form.name": "Name", "form.number": "Number",
+    "text.safety": "Safety: {cautions}",
+    "text.part": "{name} ({part}/{parts}): {steps}",
 }
-CHOOSER = {
-    "how_strong": "How strong is the feeling or urge right now?",
-    "band": "{low} to {high}: {label}",
-    "what_is_happening": "What are you feeling, or what is happening?",
-    "emotions": "Feeling:", "situations": "Happening:",
-    "first": "First, if you are in danger or thinking of ending your life:",
-    "crisis": "Crisis help", "plan": "My safety plan",
-    "minutes": "(about {minutes} minutes)",
-    "something_else": "Something else is happening",
-    "start_again": "Choose again",
-}
-PAPER = {
-    "crisis_title": "Crisis help",
-    "crisis_intro": "If you are in danger or might hurt yourself, call your local emergency number now.",
-    "emergency": "emergency", "or": "or", "call": "call", "text": "text", "to": "to",
-    "own_line": "My therapist or coaching line:",
-    "cautions": "Safety first:",
-    "own_card": "My own card", "own_title": "Name of my skill", "own_step": "Step",
-    "own_caution": "What to be careful about",
-    "crisis_ref": " (see “Crisis help” on this sheet)",
-    "skills_practised": "The skills on this sheet",
-    "if_answer": "If {answer}:", "if_at_least": "If {value} or more:",
-    "name": "Name", "number": "Number",
-}
-# the words the bundle's FHIR forms add around the author's, by content language (primary subtag)
-FORM_WORDS = {"en": {"day": "Day", "name": "Name", "number": "Number"}}
-FREQUENCY_WORDS = {"once": "Once", "daily": "Every day", "weekly": "Once a week", "as-needed": "Whenever it helps"}
+WORDS: dict[str, Mapping[str, Phrase]] = {"en": EN}
 
 
-def long_date(day: dt.date) -> str:
-    return f"{day.day} {day.strftime('%B')} {day.year}"
+@dataclass(frozen=True)
+class Words:
+    """The generated words of one content language."""
+
+    language: str
+    table: Mapping[str, Phrase]
+
+    def __getitem__(self, key: str) -> str:
+        value = self.table[key]
+        if not isinstance(value, str):
+            raise TypeError(f"wording `{key}` is a list; read it with .list()")
+        return value
+
+    def list(self, key: str) -> tuple[str, ...]:
+        value = self.table[key]
+        return (value,) if isinstance(value, str) else value
+
+    def format(self, key: str, **values: object) -> str:
+        return self[key].format(**values)
+
+    def named(self, group: str, key: str) -> str:
+        """A level, homework type or frequency in words (the key itself when the table has none)."""
+        value = self.table.get(f"{group}.{key}")
+        return value if isinstance(value, str) else key
+
+    def long_date(self, day: dt.date) -> str:
+        return f"{day.day} {self.list('months')[day.month - 1]} {day.year}"
+
+    def describe_field(self, field: Field) -> str:
+        """How a field is answered, in words: `a rating from 0 to 5 (0 = None, 5 = Very strong)`."""
+        if field.type == "rating":
+            text = self.format("describe.rating", low=f"{field.min:g}", high=f"{field.max:g}")
+            if field.anchors:
+                anchors = (self.format("describe.anchor", point=p, word=w) for p, w in field.anchors)
+                text += " (" + ", ".join(anchors) + ")"
+            return text
+        if field.type in ("checklist", "choice"):
+            return self.format(f"describe.{field.type}", options="; ".join(o.label for o in field.options))
+        if field.type == "grid":
+            labels = [c.label for c in field.columns]
+            days = self.format("describe.days", first=labels[0], last=labels[-1]) if len(labels) > 1 else labels[0]
+            scales = {self.describe_field(r) for r in field.rows}
+            if len(scales) == 1:  # say the shared scale once, not once per row
+                return self.format("describe.grid_shared", days=days, scale=scales.pop(),
+                                   rows="; ".join(r.label for r in field.rows))
+            rows = "; ".join(f"{r.label} ({self.describe_field(r)})" for r in field.rows)
+            return self.format("describe.grid", days=days, rows=rows)
+        if field.type == "number" and field.min is not None and field.max is not None:
+            return self.format("describe.range", low=f"{field.min:g}", high=f"{field.max:g}")
+        return self.named("describe", field.type)
+
+    def condition(self, field: Field, asked: Field | None) -> str:
+        """`show_if` in words, for the site: "only if the answer to “Did I act on it?” is yes"."""
+        if field.show_if is None or asked is None:
+            return ""
+        answer = field.show_if.answer
+        if isinstance(answer, bool):
+            return self.format("describe.if_yes" if answer else "describe.if_no", field=asked.label)
+        label = next((o.label for o in asked.options if o.id == answer), answer)
+        return self.format("describe.if_answer", field=asked.label, answer=label)
+
+    def if_answer(self, field: Field, asked: Field | None) -> str:
+        """`show_if` on paper, before the field's label: "If yes:"."""
+        if field.show_if is None or asked is None:
+            return ""
+        answer = field.show_if.answer
+        if isinstance(answer, bool):
+            return self["paper.if_yes" if answer else "paper.if_no"]
+        label = next((o.label for o in asked.options if o.id == answer), answer)
+        return self.format("paper.if_answer", answer=label)
 
 
-def describe_field(field: Field) -> str:
-    if field.type == "rating":
-        text = f"a rating from {field.min:g} to {field.max:g}"
-        if field.anchors:
-            text += " (" + ", ".join(f"{point} = {word}" for point, word in field.anchors) + ")"
-        return text
-    if field.type in ("checklist", "choice"):
-        verb = "tick any of" if field.type == "checklist" else "choose one of"
-        return f"{verb}: " + "; ".join(o.label for o in field.options)
-    if field.type == "grid":
-        days = f"{field.columns[0]} to {field.columns[-1]}" if len(field.columns) > 1 else field.columns[0]
-        scales = {describe_field(r) for r in field.rows}
-        if len(scales) == 1:  # say the shared scale once, not once per row
-            return f"a table for each of {days}, each entry {scales.pop()}: " + "; ".join(r.label for r in field.rows)
-        rows = "; ".join(f"{r.label} ({describe_field(r)})" for r in field.rows)
-        return f"a table for each of {days}: {rows}"
-    if field.type == "number" and field.min is not None and field.max is not None:
-        return f"a number from {field.min:g} to {field.max:g}"
-    return {"text": "a short answer", "long_text": "a few sentences", "number": "a number",
-            "yes_no": "yes or no", "date": "a date", "time": "a time"}.get(field.type, field.type)
-
-
-def form_words(language: str) -> dict[str, str]:
-    """FORM_WORDS for a content language such as `en-GB`; English until the language has its own."""
-    return FORM_WORDS.get(language.split("-")[0].lower(), FORM_WORDS["en"])
+def words_for(language: str) -> Words:
+    """The words of a content language such as `en-GB`; English until the language has its own."""
+    primary = language.split("-")[0].lower()
+    return Words(primary if primary in WORDS else "en", WORDS.get(primary, EN))

@@ -25,7 +25,7 @@ from skillbook.issues import Issue
 from skillbook.models import Field, Handbook, Homework, Skill
 from skillbook.paper import card_sheets, crisis_box, skill_reminder
 from skillbook.richtext import render_body
-from skillbook.wording import FREQUENCY_WORDS, HOMEWORK_TYPES, PAPER, describe_field, long_date
+from skillbook.wording import Words, words_for
 
 HANDBOOK_PACKET = "handbook-packet"
 HANDBOOK_CARDS = "handbook-pocket-cards"
@@ -86,24 +86,25 @@ def render_worksheets(
     homework = [h for m in modules for h in handbook.homework_of(m.id)]
     skills = {s.id: s for s in handbook.skills if s.is_published}
     paper = config.paper_size
+    words = words_for(config.language)
     css = STYLESHEET.read_text(encoding="utf-8").replace("@page { size: A4", f"@page {{ size: {paper}")
     jobs = [_job(h, _worksheet_html(h, skills, config), css) for h in homework]
     for module in modules:
         if handbook.skills_of(module.id):
-            title = f"{module.title}: pocket cards"
+            title = words.format("paper.cards_of", title=module.title)
             jobs.append(_Job(cards_name(module.id), *_cards(title, handbook.skills_of(module.id), config, css),
                              module.source_path))
     all_skills = [s for m in modules for s in handbook.skills_of(m.id)]
     if all_skills:
-        jobs.append(_Job(HANDBOOK_CARDS, *_cards(f"{config.title}: pocket cards", all_skills, config, css,
-                                                 own_card=True), CONFIG_FILE))
-    jobs.append(_Job(OWN_CARD, *_cards(PAPER["own_card"], [], config, css, own_card=True), CONFIG_FILE))
+        title = words.format("paper.cards_of", title=config.title)
+        jobs.append(_Job(HANDBOOK_CARDS, *_cards(title, all_skills, config, css, own_card=True), CONFIG_FILE))
+    jobs.append(_Job(OWN_CARD, *_cards(words["paper.own_card"], [], config, css, own_card=True), CONFIG_FILE))
     packets: list[tuple[str, str, list[str]]] = [
-        (packet_name(m.id), f"{m.title}: worksheets and logs", [h.id for h in handbook.homework_of(m.id)])
+        (packet_name(m.id), words.format("paper.packet_of", title=m.title), [h.id for h in handbook.homework_of(m.id)])
         for m in modules if handbook.homework_of(m.id)
     ]
     if homework:
-        packets.append((HANDBOOK_PACKET, f"{config.title}: all worksheets and logs", [h.id for h in homework]))
+        packets.append((HANDBOOK_PACKET, words.format("paper.all_of", title=config.title), [h.id for h in homework]))
     out_dir.mkdir(parents=True, exist_ok=True)
     cache_dir.mkdir(parents=True, exist_ok=True)
     output = WorksheetOutput()
@@ -231,27 +232,30 @@ def _cards(title: str, skills: list[Skill], config: ProjectConfig, css: str,
 
 def _worksheet_html(homework: Homework, published: dict[str, Skill], config: ProjectConfig) -> str:
     language, site_title = config.language, config.title
+    words = words_for(homework.language)
     landscape = homework.type == "diary-card" or any(f.type == "grid" for f in homework.fields)
     practised = [published[s] for s in homework.skills if s in published]
     skills = ", ".join(s.title for s in practised)
     # each skill of the sheet: its safety notes before its steps (the steps only where they fit)
-    reminders = "\n".join(skill_reminder(s, with_steps=len(practised) <= 2 and not landscape)
+    reminders = "\n".join(skill_reminder(s, words, with_steps=len(practised) <= 2 and not landscape)
                           for s in practised if s.all_cautions or (len(practised) <= 2 and not landscape))
     facts = [
-        f"{escape(HOMEWORK_TYPES.get(homework.type, homework.type))}",
-        f"How often: {escape(FREQUENCY_WORDS.get(homework.frequency, homework.frequency).lower())}",
-        f"About {homework.estimated_minutes} minutes",
+        escape(words.named("type", homework.type)),
+        escape(words.format("paper.how_often", frequency=words.named("frequency", homework.frequency).lower())),
+        escape(words.format("paper.minutes", minutes=homework.estimated_minutes)),
     ]
     if skills:
-        facts.append(f"Skills: {escape(skills)}")
-    fields = "\n".join(_field_html(homework.id, f, config) for f in homework.fields)
+        facts.append(escape(words.format("paper.skills", skills=skills)))
+    by_id = {f.id: f for f in homework.fields}
+    fields = "\n".join(_field_html(homework.id, f, config, words, by_id.get(f.show_if.field) if f.show_if else None)
+                       for f in homework.fields)
     created = homework.updated.isoformat()
     instructions = render_body(split_clinician_notes(homework.body)[0], source_path=homework.source_path,
-                               crisis_words=PAPER["crisis_ref"]).html
+                               crisis_words=words["paper.crisis_ref"]).html
     page = {"coaching-card": "card", "diary-card": "landscape"}.get(homework.type,
                                                                    "landscape" if landscape else "portrait")
-    status = f"Version {escape(homework.version)}, updated {long_date(homework.updated)}." + (
-        "" if homework.review else " Not yet clinically reviewed.")
+    status = escape(words.format("paper.status", version=homework.version, date=words.long_date(homework.updated))
+                    + ("" if homework.review else words["paper.unreviewed"]))
     return f"""<!DOCTYPE html>
 <html lang="{escape(homework.language or language)}">
 <head>
@@ -271,24 +275,24 @@ def _worksheet_html(homework: Homework, published: dict[str, Skill], config: Pro
 <p class="summary">{escape(homework.summary)}</p>
 <p class="facts">{" · ".join(facts)}<span class="landscape-only"> · {status}</span></p>
 </header>
-<section class="instructions" aria-label="How to use this worksheet">
+<section class="instructions" aria-label="{escape(words["paper.instructions"])}">
 {instructions}
 </section>
-{_reminders_section(reminders)}
+{_reminders_section(reminders, words)}
 <form class="worksheet">
 {fields}
 </form>
-{crisis_box(config)}
+{crisis_box(config, words)}
 <footer><p>{status}</p></footer>
 </body>
 </html>
 """
 
 
-def _reminders_section(reminders: str) -> str:
+def _reminders_section(reminders: str, words: Words) -> str:
     if not reminders:
         return ""
-    return f'<section class="reminders" aria-label="{escape(PAPER["skills_practised"])}">{reminders}</section>'
+    return f'<section class="reminders" aria-label="{escape(words["paper.skills_practised"])}">{reminders}</section>'
 
 
 def _name(homework_id: str, *parts: str) -> str:
@@ -296,41 +300,40 @@ def _name(homework_id: str, *parts: str) -> str:
     return ":".join([homework_id, *parts])
 
 
-def _field_html(homework_id: str, item: Field, config: ProjectConfig) -> str:
+def _field_html(homework_id: str, item: Field, config: ProjectConfig, words: Words, asked: Field | None) -> str:
     name = _name(homework_id, item.id)
-    required = ' <span class="required">(required)</span>' if item.required else ""
+    required = f' <span class="required">{escape(words["paper.required"])}</span>' if item.required else ""
     help_text = f'<p class="help" id="{name}-help">{escape(item.help)}</p>' if item.help else ""
-    label = escape(item.label)
+    condition = words.if_answer(item, asked)
+    label = (f'<span class="condition">{escape(condition)}</span> ' if condition else "") + escape(item.label)
     if item.type in ("text", "date", "time", "number"):
-        hint = {"date": " (date)", "time": " (time)"}.get(item.type, "")
-        if item.type == "number":
-            hint = f" ({describe_field(item)})"
+        hint = f" ({words.describe_field(item)})" if item.type == "number" else ""
         size = " short" if item.type != "text" else ""
-        control = f'<input class="line{size}" type="text" id="{name}" name="{name}" title="{label}">'
+        control = f'<input class="line{size}" type="text" id="{name}" name="{name}" title="{escape(item.label)}">'
         return (f'<div class="field short-answer">\n<label for="{name}">{label}{escape(hint)}{required}</label>'
                 f"{help_text}\n{control}\n</div>")
     if item.type == "long_text":
         return (f'<div class="field long-answer">\n<label for="{name}">{label}{required}</label>{help_text}\n'
-                f'<textarea class="box" id="{name}" name="{name}" title="{label}"></textarea>\n</div>')
+                f'<textarea class="box" id="{name}" name="{name}" title="{escape(item.label)}"></textarea>\n</div>')
     if item.type == "yes_no":
-        both = "".join(_choice("radio", name, f"{name}:{value}", value, word) for value, word in
-                       (("yes", "Yes"), ("no", "No")))
+        both = "".join(_choice("radio", name, f"{name}:{value}", value, words[f"paper.{value}"])
+                       for value in ("yes", "no"))
         return _fieldset(label + required, help_text, f'<div class="choices inline">{both}</div>')
     if item.type in ("choice", "checklist"):
         kind = "radio" if item.type == "choice" else "checkbox"
         choices = []
-        for index, option in enumerate(item.options, start=1):
-            value = option.skill or option.id or str(index)
+        for option in item.options:
+            value = option.id
             field_name = name if kind == "radio" else _name(homework_id, item.id, value)
             choices.append(_choice(kind, field_name, f"{name}:{value}", value, option.label))
-        note = " (tick all that apply)" if kind == "checkbox" else " (choose one)"
+        note = words["paper.tick_any"] if kind == "checkbox" else words["paper.choose_one"]
         return _fieldset(label + escape(note) + required, help_text, f'<div class="choices">{"".join(choices)}</div>')
     if item.type == "rating":
         return _fieldset(label + required, help_text, _rating(name, item))
     if item.type == "grid":
-        return _fieldset(label + required, "", _grid(homework_id, item), classes="grid-field")
+        return _fieldset(label + required, "", _grid(homework_id, item, words), classes="grid-field")
     if item.type == "contacts":
-        return _fieldset(label + required, help_text, _contacts(name, item, config), classes="contacts-field")
+        return _fieldset(label + required, help_text, _contacts(name, item, config, words), classes="contacts-field")
     raise ValueError(f"unknown field type {item.type}")  # validation makes this unreachable
 
 
@@ -356,17 +359,17 @@ def _rating(name: str, item: Field) -> str:
     return f'<table class="rating" role="presentation"><tr>{"".join(cells)}</tr></table>'
 
 
-def _grid(homework_id: str, item: Field) -> str:
-    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in item.columns)
-    scales = {_row_scale(row) for row in item.rows}
+def _grid(homework_id: str, item: Field, words: Words) -> str:
+    head = "".join(f'<th scope="col">{escape(c.label)}</th>' for c in item.columns)
+    scales = {_row_scale(row, words) for row in item.rows}
     shared = scales.pop() if len(scales) == 1 else None
     rows = []
     for row in item.rows:
-        scale = "" if shared is not None else _row_scale(row)
+        scale = "" if shared is not None else _row_scale(row, words)
         cells = []
         for column in item.columns:
-            cell_name = _name(homework_id, item.id, row.id, _slug(column))
-            title = escape(f"{row.label}, {column}")
+            cell_name = _name(homework_id, item.id, row.id, column.id)
+            title = escape(f"{row.label}, {column.label}")
             if row.type == "yes_no":
                 control = f'<input type="checkbox" name="{cell_name}" value="yes" title="{title}">'
             else:
@@ -374,13 +377,13 @@ def _grid(homework_id: str, item: Field) -> str:
             cells.append(f"<td>{control}</td>")
         note = f' <span class="scale">({escape(scale)})</span>' if scale else ""
         rows.append(f'<tr><th scope="row">{escape(row.label)}{note}</th>{"".join(cells)}</tr>')
-    words = " ".join(part for part in (item.help, f"Scale: {shared}." if shared else "") if part)
-    caption = f"<caption>{escape(words)}</caption>" if words else ""
+    said = " ".join(part for part in (item.help, words.format("paper.scale", scale=shared) if shared else "") if part)
+    caption = f"<caption>{escape(said)}</caption>" if said else ""
     return (f'<table class="grid">{caption}<thead><tr><td class="corner"></td>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>')
 
 
-def _contacts(name: str, item: Field, config: ProjectConfig) -> str:
+def _contacts(name: str, item: Field, config: ProjectConfig, words: Words) -> str:
     """Names and numbers: the configured crisis services first (if asked), then rows to fill in."""
     rows = []
     if item.crisis_services:
@@ -391,28 +394,22 @@ def _contacts(name: str, item: Field, config: ProjectConfig) -> str:
                             f"<td>{escape(numbers)}</td></tr>")
             if region.emergency:
                 emergency = " or ".join(region.emergency)
-                rows.append(f"<tr><td>{escape(PAPER['crisis_title'])}: {escape(PAPER['emergency'])} "
+                rows.append(f"<tr><td>{escape(words['paper.crisis_title'])}: {escape(words['paper.emergency'])} "
                             f"({escape(region.name)})</td><td>{escape(emergency)}</td></tr>")
     for row in range(1, item.blanks + 1):
         rows.append(f'<tr><td><input type="text" class="cell" name="{name}:{row}:name" '
-                    f'title="{escape(item.label)}, {escape(PAPER["name"])} {row}"></td>'
+                    f'title="{escape(item.label)}, {escape(words["paper.name"])} {row}"></td>'
                     f'<td><input type="text" class="cell" name="{name}:{row}:number" '
-                    f'title="{escape(item.label)}, {escape(PAPER["number"])} {row}"></td></tr>')
-    return (f'<table class="contacts"><thead><tr><th scope="col">{escape(PAPER["name"])}</th>'
-            f'<th scope="col">{escape(PAPER["number"])}</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
+                    f'title="{escape(item.label)}, {escape(words["paper.number"])} {row}"></td></tr>')
+    return (f'<table class="contacts"><thead><tr><th scope="col">{escape(words["paper.name"])}</th>'
+            f'<th scope="col">{escape(words["paper.number"])}</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
-def _row_scale(row: Field) -> str:
+def _row_scale(row: Field, words: Words) -> str:
     if row.type == "yes_no":
-        return "tick the day if yes"
+        return words["paper.tick_if_yes"]
     if row.type in ("rating", "number"):
-        return describe_field(row)
-    return "a word or two"
-
-
-def _slug(text: str) -> str:
-    import re
-
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+        return words.describe_field(row)
+    return words["paper.a_word"]
 
 

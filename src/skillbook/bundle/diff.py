@@ -1,19 +1,20 @@
 """Two loaded bundles in, what changed between them out, and the SemVer level that change needs.
 
-Levels, from the point of view of an app that stores ids and saved answers:
+The levels are a table, `RULES`, from the point of view of an app that stores ids, saved answers
+and step progress. Steps, options and columns are matched by their ids, so a changed id is a
+removal and an addition:
 
-- major: an item removed, retired or renamed (its id changed); a form field or grid row removed,
-  its type changed, made required, or its range narrowed; a required form field added; an option
-  or grid column removed.
-- minor: an item added or brought back; an optional form field, row, option or column added; a
-  field made optional or its range widened; fields reordered; metadata that apps sort or filter
-  by changed (module, level, order, type, frequency, minutes, tags, links between items, how many
-  steps, uses or cautions there are).
-- patch: text edits only (titles, summaries, bodies, labels, help, anchors, step wording, text
-  messages, authors, review, sources, dates, item versions).
+- major: an item removed, retired or renamed (its id changed); a form field, grid row, option,
+  column or step removed (or its id changed); a field's type changed, made required, or its range
+  narrowed; a required form field added.
+- minor: an item added or brought back; an optional form field, row, option, column or step added;
+  a field made optional or its range widened; fields, steps or columns reordered; a `show_if`
+  condition added, changed or removed; metadata that apps sort or filter by changed (module,
+  level, order, type, frequency, minutes, tags, links between items, how many uses or cautions).
+- patch: text edits only (titles, summaries, bodies, labels of fields, options, columns and steps,
+  help, anchors, text messages, authors, review, sources, dates, item versions); options reordered.
 - none: nothing an app can see changed (a different `created` date does not count).
 """
-
 from __future__ import annotations
 
 import enum
@@ -234,13 +235,13 @@ def _diff_kind(kind: str, old: Mapping[str, Entry], new: Mapping[str, Entry]) ->
     for item_id in sorted(set(old) | set(new)):
         if item_id in renamed:
             fields = tuple(_compare(kind, old[renamed[item_id]], new[item_id]))
-            changes.append(ItemChange(kind, item_id, "renamed", Level.MAJOR, fields, old_id=renamed[item_id]))
+            changes.append(ItemChange(kind, item_id, "renamed", RULES["item renamed"], fields, old_id=renamed[item_id]))
         elif item_id in renamed.values():
             continue
         elif item_id not in new:
-            changes.append(ItemChange(kind, item_id, "removed", Level.MAJOR))
+            changes.append(ItemChange(kind, item_id, "removed", RULES["item removed"]))
         elif item_id not in old:
-            changes.append(ItemChange(kind, item_id, "added", Level.MINOR))
+            changes.append(ItemChange(kind, item_id, "added", RULES["item added"]))
         else:
             fields = tuple(_compare(kind, old[item_id], new[item_id]))
             if not fields:
@@ -251,44 +252,75 @@ def _diff_kind(kind: str, old: Mapping[str, Entry], new: Mapping[str, Entry]) ->
     return changes
 
 
-_IGNORED = frozenset({"kind", "id", "page", "pdf", "questionnaire", "body", "status", "fields", "tags", "contentHash"})
+# The classification: every kind of change the diff reports, and the level it needs. An id that
+# changes is a removal plus an addition: answers and progress saved under the old id are lost.
+RULES: dict[str, Level] = {
+    "item added": Level.MINOR, "item removed": Level.MAJOR, "item renamed": Level.MAJOR,
+    "item retired": Level.MAJOR, "item unretired": Level.MINOR,
+    "text edited": Level.PATCH,  # titles, summaries, bodies, authors, review, sources, dates, versions
+    "metadata changed": Level.MINOR,  # what apps sort or filter by: module, level, order, type, minutes...
+    "entries added or removed": Level.MINOR, "entries edited": Level.PATCH,  # when_to_use, cautions
+    "links added": Level.MINOR, "links removed": Level.MINOR, "links reordered": Level.PATCH,
+    "step added": Level.MINOR, "step removed": Level.MAJOR, "step edited": Level.PATCH,
+    "steps reordered": Level.MINOR,
+    "field added": Level.MINOR, "required field added": Level.MAJOR, "field removed": Level.MAJOR,
+    "field type changed": Level.MAJOR, "field now required": Level.MAJOR, "field now optional": Level.MINOR,
+    "fields reordered": Level.MINOR, "label edited": Level.PATCH, "help edited": Level.PATCH,
+    "anchors edited": Level.PATCH, "range narrowed": Level.MAJOR, "range widened": Level.MINOR,
+    "option added": Level.MINOR, "option removed": Level.MAJOR, "option labels edited": Level.PATCH,
+    "options reordered": Level.PATCH,
+    "column added": Level.MINOR, "column removed": Level.MAJOR, "column labels edited": Level.PATCH,
+    "columns reordered": Level.MINOR,
+    "condition added": Level.MINOR, "condition removed": Level.MINOR, "condition changed": Level.MINOR,
+}
+
+
+def _change(path: str, rule: str, said: str) -> FieldChange:
+    """A change at `path` of kind `rule` (a key of RULES), described to the reader as `said`."""
+    return FieldChange(path, said, RULES[rule])
+
+
+_IGNORED = frozenset({"kind", "id", "page", "pdf", "questionnaire", "body", "status", "fields", "tags", "contentHash",
+                      "steps"})
 _TEXT = frozenset({"title", "summary", "acronym", "authors", "review", "sources", "updated", "version", "language",
                    "text_message"})
-_TEXT_LISTS = frozenset({"when_to_use", "cautions", "steps"})
+_TEXT_LISTS = frozenset({"when_to_use", "cautions"})
 _ID_LISTS = frozenset({"worksheets", "related", "skills"})
 
 
 def _compare(kind: str, old: Entry, new: Entry) -> Iterable[FieldChange]:
     if old.status != new.status:
         if new.status == "retired":
-            yield FieldChange("status", "retired", Level.MAJOR)
+            yield _change("status", "item retired", "retired")
         else:
-            yield FieldChange("status", "unretired", Level.MINOR)
+            yield _change("status", "item unretired", "unretired")
     if old.body.myst != new.body.myst:
-        yield FieldChange("body", "text edited", Level.PATCH)
+        yield _change("body", "text edited", "text edited")
     for key in sorted((set(old.data) | set(new.data)) - _IGNORED):
         before, after = old.data.get(key), new.data.get(key)
         if before == after:
             continue
         if key in _TEXT:
-            yield FieldChange(key, "edited", Level.PATCH)
+            yield _change(key, "text edited", "edited")
         elif key in _TEXT_LISTS:
             count_before, count_after = len(before or ()), len(after or ())
             if count_before == count_after:
-                yield FieldChange(key, "edited", Level.PATCH)
+                yield _change(key, "entries edited", "edited")
             else:
-                yield FieldChange(key, f"{count_before} -> {count_after} entries", Level.MINOR)
+                yield _change(key, "entries added or removed", f"{count_before} -> {count_after} entries")
         elif key in _ID_LISTS:
             yield from _id_list(key, before or [], after or [])
         elif key in (set(old.data) & set(new.data)):
-            yield FieldChange(key, f"{_show(before)} -> {_show(after)}", Level.MINOR)
+            yield _change(key, "metadata changed", f"{_show(before)} -> {_show(after)}")
         else:
-            yield FieldChange(key, "added" if key in new.data else "removed", Level.MINOR)
+            yield _change(key, "metadata changed", "added" if key in new.data else "removed")
     for tag in ("emotions", "situations"):
         before = (old.data.get("tags") or {}).get(tag, [])
         after = (new.data.get("tags") or {}).get(tag, [])
         if before != after:
             yield from _id_list(f"tags.{tag}", before, after)
+    if "steps" in old.data or "steps" in new.data:
+        yield from _matched("steps", old.data.get("steps") or [], new.data.get("steps") or [], "step")
     if isinstance(old, Homework) and isinstance(new, Homework):
         yield from _fields(old.fields, new.fields, "fields")
 
@@ -301,11 +333,29 @@ def _id_list(path: str, before: list[str], after: list[str]) -> Iterable[FieldCh
     added = [v for v in after if v not in before]
     removed = [v for v in before if v not in after]
     if added:
-        yield FieldChange(path, "added " + ", ".join(added), Level.MINOR)
+        yield _change(path, "links added", "added " + ", ".join(added))
     if removed:
-        yield FieldChange(path, "removed " + ", ".join(removed), Level.MINOR)
+        yield _change(path, "links removed", "removed " + ", ".join(removed))
     if not added and not removed:
-        yield FieldChange(path, "reordered", Level.PATCH)
+        yield _change(path, "links reordered", "reordered")
+
+
+def _matched(path: str, before: list[dict[str, Any]], after: list[dict[str, Any]], noun: str) -> Iterable[FieldChange]:
+    """Steps, options or columns, matched by id: removed, added, edited in place, reordered."""
+    old_by_id = {entry["id"]: entry for entry in before}
+    new_by_id = {entry["id"]: entry for entry in after}
+    removed = [i for i in old_by_id if i not in new_by_id]
+    added = [i for i in new_by_id if i not in old_by_id]
+    if removed:
+        yield _change(path, f"{noun} removed", "removed " + ", ".join(removed))
+    if added:
+        yield _change(path, f"{noun} added", "added " + ", ".join(added))
+    edited = [i for i in new_by_id if i in old_by_id and old_by_id[i] != new_by_id[i]]
+    if edited:
+        rule = f"{noun} edited" if noun == "step" else f"{noun} labels edited"
+        yield _change(path, rule, "edited " + ", ".join(edited))
+    if [i for i in old_by_id if i in new_by_id] != [i for i in new_by_id if i in old_by_id]:
+        yield _change(path, "steps reordered" if noun == "step" else f"{noun}s reordered", "reordered")
 
 
 def _fields(old: tuple[FormField, ...], new: tuple[FormField, ...], prefix: str) -> Iterable[FieldChange]:
@@ -313,49 +363,46 @@ def _fields(old: tuple[FormField, ...], new: tuple[FormField, ...], prefix: str)
     new_by_id = {f.id: f for f in new}
     for form_field in old:
         if form_field.id not in new_by_id:
-            yield FieldChange(f"{prefix}.{form_field.id}", "removed", Level.MAJOR)
+            yield _change(f"{prefix}.{form_field.id}", "field removed", "removed")
     for form_field in new:
         if form_field.id not in old_by_id:
             if form_field.required:
-                yield FieldChange(f"{prefix}.{form_field.id}", "added (required)", Level.MAJOR)
+                yield _change(f"{prefix}.{form_field.id}", "required field added", "added (required)")
             else:
-                yield FieldChange(f"{prefix}.{form_field.id}", "added", Level.MINOR)
+                yield _change(f"{prefix}.{form_field.id}", "field added", "added")
     common_old = [f.id for f in old if f.id in new_by_id]
     common_new = [f.id for f in new if f.id in old_by_id]
     if common_old != common_new:
-        yield FieldChange(prefix, "reordered", Level.MINOR)
+        yield _change(prefix, "fields reordered", "reordered")
     for field_id in common_new:
         yield from _field(old_by_id[field_id], new_by_id[field_id], f"{prefix}.{field_id}")
 
 
 def _field(old: FormField, new: FormField, path: str) -> Iterable[FieldChange]:
     if old.type != new.type:
-        yield FieldChange(path, f"type changed from {old.type} to {new.type}", Level.MAJOR)
+        yield _change(path, "field type changed", f"type changed from {old.type} to {new.type}")
         return
     if old.required != new.required:
-        yield (FieldChange(path, "now required", Level.MAJOR) if new.required
-               else FieldChange(path, "now optional", Level.MINOR))
-    if old.label != new.label:
-        yield FieldChange(f"{path}.label", "edited", Level.PATCH)
-    if old.help != new.help:
-        yield FieldChange(f"{path}.help", "edited", Level.PATCH)
+        yield (_change(path, "field now required", "now required") if new.required
+               else _change(path, "field now optional", "now optional"))
+    for attribute in ("label", "help", "anchors"):
+        if getattr(old, attribute) != getattr(new, attribute):
+            yield _change(f"{path}.{attribute}", f"{attribute} edited", "edited")
     if (old.min, old.max) != (new.min, new.max):
         narrowed = _tighter(old.min, new.min, low=True) or _tighter(old.max, new.max, low=False)
         shown = f"{_bounds(old)} -> {_bounds(new)}"
-        yield (FieldChange(f"{path}.range", f"narrowed {shown}", Level.MAJOR) if narrowed
-               else FieldChange(f"{path}.range", f"widened {shown}", Level.MINOR))
-    if old.anchors != new.anchors:
-        yield FieldChange(f"{path}.anchors", "edited", Level.PATCH)
-    yield from _options(old, new, path)
+        yield (_change(f"{path}.range", "range narrowed", f"narrowed {shown}") if narrowed
+               else _change(f"{path}.range", "range widened", f"widened {shown}"))
+    if old.options != new.options:
+        yield from _matched(f"{path}.options", [{"id": o.id, "label": o.label} for o in old.options],
+                            [{"id": o.id, "label": o.label} for o in new.options], "option")
     if old.columns != new.columns:
-        removed = [c for c in old.columns if c not in new.columns]
-        added = [c for c in new.columns if c not in old.columns]
-        if removed:
-            yield FieldChange(f"{path}.columns", "removed " + ", ".join(removed), Level.MAJOR)
-        if added:
-            yield FieldChange(f"{path}.columns", "added " + ", ".join(added), Level.MINOR)
-        if not removed and not added:
-            yield FieldChange(f"{path}.columns", "reordered", Level.MINOR)
+        yield from _matched(f"{path}.columns", [{"id": c.id, "label": c.label} for c in old.columns],
+                            [{"id": c.id, "label": c.label} for c in new.columns], "column")
+    if old.show_if != new.show_if:
+        rule = "condition added" if old.show_if is None else "condition removed" if new.show_if is None \
+            else "condition changed"
+        yield _change(f"{path}.show_if", rule, rule.split(" ", 1)[1])
     if old.rows or new.rows:
         yield from _fields(old.rows, new.rows, f"{path}.rows")
 
@@ -372,22 +419,3 @@ def _bounds(form_field: FormField) -> str:
     def show(value: float | None) -> str:
         return "" if value is None else f"{value:g}"
     return f"[{show(form_field.min)}, {show(form_field.max)}]"
-
-
-def _options(old: FormField, new: FormField, path: str) -> Iterable[FieldChange]:
-    """Options are matched by what a saved answer stores: the skill, else the option id, else the label."""
-    def key(option: Any) -> str:
-        return f"skill:{option.skill}" if option.skill else f"id:{option.id}" if option.id else f"label:{option.label}"
-
-    before = {key(o): o for o in old.options}
-    after = {key(o): o for o in new.options}
-    removed = [o.label for k, o in before.items() if k not in after]
-    added = [o.label for k, o in after.items() if k not in before]
-    if removed:
-        yield FieldChange(f"{path}.options", "removed " + ", ".join(removed), Level.MAJOR)
-    if added:
-        yield FieldChange(f"{path}.options", "added " + ", ".join(added), Level.MINOR)
-    if any(before[k].label != after[k].label for k in before.keys() & after.keys()):
-        yield FieldChange(f"{path}.options", "labels edited", Level.PATCH)
-    if [k for k in before if k in after] != [k for k in after if k in before]:
-        yield FieldChange(f"{path}.options", "reordered", Level.PATCH)

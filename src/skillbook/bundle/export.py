@@ -165,7 +165,7 @@ def item_json(item: Item, body: RichText, selection: Selection) -> dict[str, Any
     elif isinstance(item, Skill):
         data.update(
             kind="skill", module=item.module, acronym=item.acronym or None,
-            steps=[{**({"id": s.id} if s.id else {}), **({"key": s.key} if s.key else {}), "name": s.name,
+            steps=[{"id": s.id, **({"key": s.key} if s.key else {}), "name": s.name,
                     "prompt": s.prompt, **({"caution": s.caution} if s.caution else {})} for s in item.steps],
             when_to_use=list(item.when_to_use),
             tags={"emotions": list(item.emotions), "situations": list(item.situations)},
@@ -208,7 +208,8 @@ def _citation(citation: Citation) -> dict[str, Any]:
 
 
 def field_json(field: Field, skills: frozenset[str], *, row: bool = False) -> dict[str, Any]:
-    """A form field as in the content model; options are always objects; rows have no `required`."""
+    """A form field as in the content model, with every id filled in: options and columns are always
+    objects with an `id` (a `columns: week` is written out as its seven days); rows have no `required`."""
     data: dict[str, Any] = {"id": field.id, "label": field.label, "type": field.type}
     if not row:
         data["required"] = field.required
@@ -221,21 +222,28 @@ def field_json(field: Field, skills: frozenset[str], *, row: bool = False) -> di
     if field.anchors:
         data["anchors"] = {str(point): label for point, label in field.anchors}
     if field.options:
-        data["options"] = [_option(o, skills) for o in field.options]
+        data["options"] = [_option(o, skills) for o in published_options(field, skills)]
     if field.columns:
-        data["columns"] = list(field.columns)
+        data["columns"] = [{"id": c.id, "label": c.label, **({"iso_weekday": c.iso_weekday} if c.iso_weekday else {})}
+                           for c in field.columns]
     if field.rows:
         data["rows"] = [field_json(r, skills, row=True) for r in field.rows]
     if field.type == "contacts":
         data["blanks"] = field.blanks
         data["crisis_services"] = field.crisis_services
+    if field.show_if:
+        data["show_if"] = {"field": field.show_if.field, "answer": field.show_if.answer}
     return data
 
 
+def published_options(field: Field, skills: frozenset[str]) -> tuple[Option, ...]:
+    """The options a bundle shows: all but those known only by the id of a skill not in the bundle
+    (a draft's id never appears; such options occur only on retired forms)."""
+    return tuple(o for o in field.options if not (o.skill and o.skill not in skills and o.id == o.skill))
+
+
 def _option(option: Option, skills: frozenset[str]) -> dict[str, Any]:
-    data = {"label": option.label}
-    if option.id:
-        data["id"] = option.id
+    data = {"id": option.id, "label": option.label}
     if option.skill and option.skill in skills:
         data["skill"] = option.skill
     return data

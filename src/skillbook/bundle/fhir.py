@@ -14,24 +14,29 @@ Mapping (also documented for app developers in content/app-developers.md):
   grid), so a code's display never changes from form to form.
 - rating -> choice with one `answerOption` Coding per point (code the number, display the number and
   its anchor word, `ordinalValue` extension = the number).
-- checklist -> choice with `repeats: true`; choice -> choice. Options that name a skill are coded by
-  the skill id; options with an `id` by that id; plain options are strings (or Codings coded by their
-  label's slug when another option of the same field is coded, so one field never mixes answer
-  types).
+- checklist -> choice with `repeats: true`; choice -> choice. Every option is a Coding whose code is
+  the option's `id` (an option naming a skill without its own id: the skill's id).
 - grid -> a `group` that repeats once per column (`repeats: true`, `questionnaire-maxOccurs` = the
-  number of columns). Its first item, `<field>._day`, is a required choice of the column labels
-  (which day this repetition is about); the rows follow as items `<field>.<row>`, typed as above.
+  number of columns). Its first item, `<field>._column` (after `<field>._help` when there is help),
+  is a required choice of the columns (which day or column this repetition is about), coded by the
+  column ids: the days of a week in FHIR's own `days-of-week` code system (`mon` to `sun`), other
+  columns in `<url>#<field>._column`. The rows follow as items `<field>.<row>`, typed as above.
+- `show_if` -> `enableWhen` on the earlier field's linkId: `answerBoolean` for a yes/no field, the
+  option's Coding for a choice or checklist.
+- generated texts (the column question, contact names and numbers) are in the form's language
+  (`skillbook.wording`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from skillbook.bundle.export import published_options
 from skillbook.models import Field, Homework, Option
 from skillbook.richtext import RichText
+from skillbook.wording import Words, words_for
 
 COUNTRY_SYSTEM = "urn:iso:std:iso:3166"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
@@ -40,6 +45,7 @@ MAX_OCCURS = "http://hl7.org/fhir/StructureDefinition/questionnaire-maxOccurs"
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
 ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
+DAYS_OF_WEEK = "http://hl7.org/fhir/days-of-week"
 STATUS = {"published": "active", "retired": "retired", "draft": "draft"}
 _SIMPLE = {"text": "string", "long_text": "text", "yes_no": "boolean", "date": "date", "time": "time"}
 
@@ -53,15 +59,11 @@ class Publication:
     publisher: str = ""
     copyright: str = ""
     jurisdiction: tuple[str, ...] = ()
-    words: Mapping[str, str] | None = None  # generated wording in the content language (wording.FORM_WORDS)
 
     def canonical(self, homework_id: str) -> str:
         if self.base_url:
             return f"{self.base_url}/fhir/Questionnaire/{homework_id}"
         return f"urn:skillbook:{self.handbook}:questionnaire:{homework_id}"
-
-    def word(self, key: str) -> str:
-        return (self.words or {})[key]
 
 
 def machine_name(item_id: str) -> str:
@@ -76,7 +78,7 @@ def questionnaire(homework: Homework, body: RichText, *, publication: Publicatio
     `crisis_lines`: the crisis services as lines of text, for `contacts` fields that show them."""
     instructions = body.text or homework.summary
     url = publication.canonical(homework.id)
-    form = _Form(url, skills, crisis_lines, publication)
+    form = _Form(url, skills, crisis_lines, words_for(homework.language), {f.id: f for f in homework.fields})
     items: list[dict[str, Any]] = [{"linkId": "_instructions", "type": "display", "text": instructions}]
     items.extend(_item(f, homework.id, form) for f in homework.fields)
     data: dict[str, Any] = {
@@ -107,7 +109,8 @@ class _Form:
     url: str
     skills: frozenset[str]
     crisis_lines: tuple[str, ...]
-    publication: Publication
+    words: Words
+    fields: Mapping[str, Field]  # the top-level fields by id, for `enableWhen`
 
 
 def _item(field: Field, homework_id: str, form: _Form, *, parent: str = "") -> dict[str, Any]:
@@ -115,6 +118,8 @@ def _item(field: Field, homework_id: str, form: _Form, *, parent: str = "") -> d
     item: dict[str, Any] = {"linkId": link_id, "text": field.label, "required": field.required,
                             "repeats": field.type in ("checklist", "grid")}
     children: list[dict[str, Any]] = []
+    if field.show_if and field.show_if.field in form.fields:
+        item["enableWhen"] = [_enable_when(field, form.fields[field.show_if.field], form.url)]
     if field.help:
         children.append({
             "linkId": f"{link_id}._help", "type": "display", "text": field.help,
@@ -137,7 +142,7 @@ def _item(field: Field, homework_id: str, form: _Form, *, parent: str = "") -> d
         item["answerOption"] = _rating_options(field, f"{form.url}#{link_id}")
     elif field.type in ("checklist", "choice"):
         item["type"] = "choice"
-        item["answerOption"] = _options(field.options, form.skills, f"{form.url}#{link_id}")
+        item["answerOption"] = _options(published_options(field, form.skills), f"{form.url}#{link_id}")
     elif field.type == "contacts":
         # the handbook's crisis services to read first, then the rows the reader fills in: one
         # repeating group, so the services are shown once and not once per row
@@ -149,16 +154,19 @@ def _item(field: Field, homework_id: str, form: _Form, *, parent: str = "") -> d
         contact = f"{link_id}.contact"
         children.append({"linkId": contact, "text": field.label, "type": "group", "required": False, "repeats": True,
                          "extension": [{"url": MAX_OCCURS, "valueInteger": field.blanks}],
-                         "item": [{"linkId": f"{contact}.name", "text": form.publication.word("name"),
+                         "item": [{"linkId": f"{contact}.name", "text": form.words["form.name"],
                                    "type": "string", "required": False},
-                                  {"linkId": f"{contact}.number", "text": form.publication.word("number"),
+                                  {"linkId": f"{contact}.number", "text": form.words["form.number"],
                                    "type": "string", "required": False}]})
     elif field.type == "grid":
         item["type"] = "group"
         item["extension"] = [{"url": MAX_OCCURS, "valueInteger": len(field.columns)}]
-        children.append({"linkId": f"{link_id}._day", "text": form.publication.word("day"), "type": "choice",
-                         "required": True, "repeats": False,
-                         "answerOption": [{"valueString": c} for c in field.columns]})
+        days = all(c.iso_weekday for c in field.columns)
+        system = DAYS_OF_WEEK if days else f"{form.url}#{link_id}._column"
+        children.append({"linkId": f"{link_id}._column", "text": form.words["form.day" if days else "form.column"],
+                         "type": "choice", "required": True, "repeats": False,
+                         "answerOption": [{"valueCoding": {"system": system, "code": c.id, "display": c.label}}
+                                          for c in field.columns]})
         children.extend(_item(row, homework_id, form, parent=link_id) for row in field.rows)
     else:  # validation allows no other type
         raise ValueError(f"homework {homework_id}: field {field.id} has unknown type {field.type}")
@@ -177,28 +185,15 @@ def _rating_options(field: Field, system: str) -> list[dict[str, Any]]:
     }} for point in range(low, high + 1)]
 
 
-def _options(options: tuple[Option, ...], skills: frozenset[str], system: str) -> list[dict[str, Any]]:
-    coded = any(o.id or (o.skill and o.skill in skills) for o in options)
-    if not coded:
-        return [{"valueString": o.label} for o in options]
-    result = []
-    used: set[str] = {o.id for o in options if o.id and not (o.skill and o.skill in skills)}
-    for option in options:
-        if option.skill and option.skill in skills:
-            coding = {"system": system, "code": option.skill, "display": option.label}
-        elif option.id:
-            coding = {"system": system, "code": option.id, "display": option.label}
-        else:
-            code = base = _slug(option.label)
-            number = 1
-            while code in used:
-                number += 1
-                code = f"{base}-{number}"
-            used.add(code)
-            coding = {"system": system, "code": code, "display": option.label}
-        result.append({"valueCoding": coding})
-    return result
+def _options(options: tuple[Option, ...], system: str) -> list[dict[str, Any]]:
+    return [{"valueCoding": {"system": system, "code": o.id, "display": o.label}} for o in options]
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "option"
+def _enable_when(field: Field, asked: Field, url: str) -> dict[str, Any]:
+    assert field.show_if is not None
+    answer = field.show_if.answer
+    if isinstance(answer, bool):
+        return {"question": asked.id, "operator": "=", "answerBoolean": answer}
+    label = next((o.label for o in asked.options if o.id == answer), answer)
+    return {"question": asked.id, "operator": "=",
+            "answerCoding": {"system": f"{url}#{asked.id}", "code": answer, "display": label}}

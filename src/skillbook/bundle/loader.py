@@ -21,8 +21,8 @@ from skillbook.bundle.errors import BundleError
 from skillbook.bundle.export import CRISIS, FORMAT_MAJOR
 from skillbook.bundle.schemas import MANIFEST, SCHEMA_NAMES, SchemaSet, expected_schema_ref, schema_name_for
 from skillbook.bundle.writer import content_hash
+from skillbook.models import Column, Condition, Option
 from skillbook.models import Field as FormField
-from skillbook.models import Option
 from skillbook.richtext import RichText as Body
 from skillbook.richtext import Section
 
@@ -74,10 +74,10 @@ class Module(Entry):
 
 @dataclass(frozen=True)
 class Step:
+    id: str
     name: str
     prompt: str
     key: str = ""
-    id: str = ""
     caution: str = ""
 
 
@@ -356,7 +356,7 @@ def _module(document: Mapping[str, Any]) -> Module:
 def _skill(document: Mapping[str, Any]) -> Skill:
     return Skill(
         **_common(document), module=document["module"], level=document["level"], acronym=document["acronym"],
-        steps=tuple(Step(s["name"], s["prompt"], s.get("key", ""), s.get("id", ""), s.get("caution", ""))
+        steps=tuple(Step(s["id"], s["name"], s["prompt"], s.get("key", ""), s.get("caution", ""))
                     for s in document["steps"]),
         when_to_use=tuple(document["when_to_use"]), emotions=tuple(document["tags"]["emotions"]),
         situations=tuple(document["tags"]["situations"]), practice_minutes=document["practice_minutes"],
@@ -381,7 +381,9 @@ def _field(data: Mapping[str, Any]) -> FormField:
         id=data["id"], label=data["label"], type=data["type"], required=bool(data.get("required", False)),
         help=data.get("help", ""), min=data.get("min"), max=data.get("max"),
         anchors=tuple(sorted((int(k), v) for k, v in (data.get("anchors") or {}).items())),
-        options=tuple(Option(o["label"], o.get("id", ""), o.get("skill", "")) for o in data.get("options") or ()),
-        columns=tuple(data.get("columns") or ()), rows=tuple(_field(r) for r in data.get("rows") or ()),
+        options=tuple(Option(o["id"], o["label"], o.get("skill", "")) for o in data.get("options") or ()),
+        columns=tuple(Column(c["id"], c["label"], c.get("iso_weekday")) for c in data.get("columns") or ()),
+        rows=tuple(_field(r) for r in data.get("rows") or ()),
         blanks=int(data.get("blanks", 0)), crisis_services=bool(data.get("crisis_services", False)),
+        show_if=Condition(data["show_if"]["field"], data["show_if"]["answer"]) if data.get("show_if") else None,
     )

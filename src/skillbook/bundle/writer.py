@@ -48,7 +48,7 @@ from skillbook.models import Handbook, Item
 from skillbook.project import Project
 from skillbook.richtext import RichText
 from skillbook.schema import load_schemas
-from skillbook.wording import form_words
+from skillbook.wording import words_for
 
 SCHEMAS_FOLDER = "bundle"  # inside the project's schemas/
 LICENSES: dict[str, tuple[str, str]] = {
@@ -151,8 +151,7 @@ def bundle_documents(project: Project, handbook: Handbook, edition: str = "clien
     for skill in selection.skills:
         documents[skill_path(skill.id)] = item_document(skill, rich_text(skill, substitutions))
     publication = Publication(handbook=config.bundle_name, base_url=config.base_url, publisher=config.publisher,
-                              copyright=copyright_line(config), jurisdiction=config.jurisdiction,
-                              words=form_words(config.language))
+                              copyright=copyright_line(config), jurisdiction=config.jurisdiction)
     forms: dict[str, Any] = {}
     for homework in selection.homework:
         body = rich_text(homework, substitutions)
@@ -223,7 +222,9 @@ def copyright_line(config: ProjectConfig) -> str:
     https://…`, from the book's `copyright`, the publisher and the licence."""
     holder = " ".join(part for part in (config.copyright, config.publisher) if part)
     title, url = LICENSES.get(config.license, (config.license, ""))
-    licence = f"Licensed under {title}" + (f" ({config.license}), {url}" if url else "")
+    words = words_for(config.language)
+    licence = (words.format("form.licensed_named", title=title, name=config.license, url=url) if url
+               else words.format("form.licensed", title=title))
     return (f"© {holder}. " if holder else "") + licence
 
 

@@ -35,7 +35,7 @@ from skillbook.sphinxext.navigation import Contents
 from skillbook.sphinxext.right_now import chooser_nodes
 from skillbook.sphinxext.rules import ContentRules
 from skillbook.validate import ValidationResult, validate
-from skillbook.wording import CARDS
+from skillbook.wording import words_for
 from skillbook.worksheets import HANDBOOK_CARDS, OWN_CARD, cards_name, packet_name
 from skillbook.yamlload import load_yaml
 
@@ -310,8 +310,10 @@ def _decorate(app: Sphinx, doctree: nodes.document) -> None:
             section += sb.item_list(docname, skills)
             cards = app.config.skillbook_pdfs.get(cards_name(item.id))
             if cards:
-                link = sb.url_link(sb.relative_uri(docname, cards), CARDS["module_link"].format(module=item.title))
-                section += sb.paragraph(*sb.worded(CARDS["module"], link=link), classes=["skillbook-download"])
+                words = words_for(data.project.config.language)
+                link = sb.url_link(sb.relative_uri(docname, cards),
+                                   words.format("cards.module_link", module=item.title))
+                section += sb.paragraph(*sb.worded(words["cards.module"], link=link), classes=["skillbook-download"])
         homework = data.handbook.homework_of(item.id)
         if homework:
             section += sb.heading("Worksheets and logs")
@@ -401,7 +403,8 @@ class SkillFinder(SphinxDirective):
         data = _data(self.env.app)
         plan = safety_plan(data.handbook)
         return chooser_nodes(self.env.docname, choices(data.handbook, data.terms, data.bands),
-                             data.project.config.crisis_page, plan.docname if plan else None)
+                             data.project.config.crisis_page, plan.docname if plan else None,
+                             words_for(data.project.config.language))
 
 
 class ModuleList(SphinxDirective):
@@ -420,13 +423,14 @@ class PocketCards(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         pdfs = self.env.app.config.skillbook_pdfs
+        words = words_for(_data(self.env.app).project.config.language)
         parts: list[nodes.Node | str] = []
         if HANDBOOK_CARDS in pdfs:
-            every = sb.url_link(sb.relative_uri(self.env.docname, pdfs[HANDBOOK_CARDS]), CARDS["every_link"])
-            parts += sb.worded(CARDS["every"], link=every)
+            every = sb.url_link(sb.relative_uri(self.env.docname, pdfs[HANDBOOK_CARDS]), words["cards.every_link"])
+            parts += sb.worded(words["cards.every"], link=every)
         if OWN_CARD in pdfs:
-            own = sb.url_link(sb.relative_uri(self.env.docname, pdfs[OWN_CARD]), CARDS["own_link"])
-            parts += sb.worded(CARDS["own"] if parts else CARDS["own_alone"], link=own)
+            own = sb.url_link(sb.relative_uri(self.env.docname, pdfs[OWN_CARD]), words["cards.own_link"])
+            parts += sb.worded(words["cards.own"] if parts else words["cards.own_alone"], link=own)
         return [sb.paragraph(*parts, classes=["skillbook-download"])] if parts else []
 
 

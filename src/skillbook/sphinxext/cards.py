@@ -13,7 +13,7 @@ from docutils import nodes
 from sphinx import addnodes
 
 from skillbook.models import Field, Homework, Item, Module, Skill
-from skillbook.wording import FREQUENCY_WORDS, HOMEWORK_TYPES, LEVEL_WORDS, describe_field, long_date
+from skillbook.wording import Words, words_for
 
 
 class skillbook_heading(nodes.Element):
@@ -117,7 +117,7 @@ def skill_card(skill: Skill, docname: str, module: Module, vocabulary: dict[str,
     pairs: list[tuple[str, nodes.Node | str]] = [("Module", doc_link(docname, module.docname))]
     if skill.acronym:
         pairs.append(("Acronym", skill.acronym))
-    pairs += [("Level", LEVEL_WORDS.get(skill.level, skill.level)),
+    pairs += [("Level", words_for(skill.language).named("level", skill.level)),
               ("Practice time", f"about {skill.practice_minutes} minutes")]
     card += facts(pairs)
     card += heading("When to use it")
@@ -194,8 +194,8 @@ def homework_card(homework: Homework, docname: str, module: Module, skill_docs: 
                   pdf: str | None) -> nodes.container:
     card = nodes.container(classes=["skillbook-card", "skillbook-homework-card"])
     card += facts([
-        ("Type", HOMEWORK_TYPES.get(homework.type, homework.type)),
-        ("How often", FREQUENCY_WORDS.get(homework.frequency, homework.frequency)),
+        ("Type", words_for(homework.language).named("type", homework.type)),
+        ("How often", words_for(homework.language).named("frequency", homework.frequency)),
         ("Time", f"about {homework.estimated_minutes} minutes"),
         ("Module", doc_link(docname, module.docname)),
     ])
@@ -206,12 +206,17 @@ def homework_card(homework: Homework, docname: str, module: Module, skill_docs: 
         card += heading("Skills it practices")
         card += bullet_list([[doc_link(docname, d)] for d in skill_docs])
     card += heading("What the form asks")
-    card += bullet_list([_field_preview(f) for f in homework.fields], classes=["skillbook-form-preview"])
+    words = words_for(homework.language)
+    by_id = {f.id: f for f in homework.fields}
+    card += bullet_list([_field_preview(f, words, by_id.get(f.show_if.field) if f.show_if else None)
+                         for f in homework.fields], classes=["skillbook-form-preview"])
     return card
 
 
-def _field_preview(field: Field) -> list[nodes.Node | str]:
-    parts: list[nodes.Node | str] = [nodes.strong(text=field.label), " – ", describe_field(field)]
+def _field_preview(field: Field, words: Words, asked: Field | None) -> list[nodes.Node | str]:
+    parts: list[nodes.Node | str] = [nodes.strong(text=field.label), " – ", words.describe_field(field)]
+    if field.show_if:
+        parts.append(f", {words.condition(field, asked)}")
     if field.required:
         parts.append(" (required)")
     return parts
@@ -229,6 +234,7 @@ def item_list(refdoc: str, items: Sequence[Item], extra: dict[str, str] | None =
 
 
 def review_footer(item: Item) -> nodes.container:
+    words = words_for(item.language)
     footer = nodes.container(classes=["skillbook-review"])
     if item.review is None:
         notice = nodes.container(classes=["skillbook-not-reviewed"])
@@ -239,9 +245,9 @@ def review_footer(item: Item) -> nodes.container:
     else:
         review = item.review
         footer += paragraph(
-            f"Last clinically reviewed on {long_date(review.reviewed_on)} by {', '.join(review.reviewed_by)}. "
-            f"Next review due {long_date(review.next_review)}."
+            f"Last clinically reviewed on {words.long_date(review.reviewed_on)} by {', '.join(review.reviewed_by)}. "
+            f"Next review due {words.long_date(review.next_review)}."
         )
-    footer += paragraph(f"Version {item.version} · updated {long_date(item.updated)}",
+    footer += paragraph(f"Version {item.version} · updated {words.long_date(item.updated)}",
                         classes=["skillbook-version"])
     return footer

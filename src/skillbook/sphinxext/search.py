@@ -16,7 +16,7 @@ from typing import Any
 
 from skillbook.models import Handbook, Homework, Item, Module, Skill
 from skillbook.schema import Term
-from skillbook.wording import HOMEWORK_TYPES
+from skillbook.wording import words_for
 
 KIND_WORDS = {Skill: "Skill", Homework: "Worksheet", Module: "Module"}
 
@@ -93,7 +93,7 @@ def _words(item: Item | None, handbook: Handbook) -> list[str]:
                 modules.get(item.module, "")]
     if isinstance(item, Homework):
         skills = {s.id: s.title for s in handbook.skills}
-        return [HOMEWORK_TYPES.get(item.type, item.type), *(skills.get(s, s) for s in item.skills),
+        return [words_for(item.language).named("type", item.type), *(skills.get(s, s) for s in item.skills),
                 *(f.label for f in item.fields)]
     if isinstance(item, Module):
         return [s.title for s in handbook.skills_of(item.id)]

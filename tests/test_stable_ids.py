@@ -1,0 +1,275 @@
+"""Stable ids for options, grid columns and steps; `show_if` conditions; generated words per language.
+
+Ids are what apps store, so validate asks for them (with a proposal), `skillbook ids` proposes and
+writes them, and every surface (paper, site, bundle, FHIR) uses them.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import BASE_FILES, HOMEWORK, REPO, SKILL, MakeProject
+from skillbook import wording
+from skillbook.bundle.export import field_json
+from skillbook.bundle.fhir import DAYS_OF_WEEK, Publication, questionnaire
+from skillbook.ids import propose_ids
+from skillbook.project import load_project
+from skillbook.richtext import RichText
+from skillbook.validate import validate
+from skillbook.wording import EN, WORDS, words_for
+
+PLAIN = """\
+---
+id: plain-log
+title: Plain log
+# a comment the helper must keep
+steps:
+  - name: Notice it
+    prompt: What is here?
+  - {name: Name it, prompt: "What is it called?"}
+fields:
+  - id: where
+    label: Where?
+    type: choice
+    options: [Home, 'Work', Home, "Yes"]
+  - id: week
+    label: Week
+    type: grid
+    columns: [Mon, Tue, Wed, Thu, Fri, Sat, Sun]
+  - id: parts
+    label: Parts
+    type: grid
+    columns:
+      - Morning
+      - Evening
+  - id: used
+    type: checklist
+    options:
+      - {label: Wise mind, skill: wise-mind}
+      - {label: Something else}
+---
+
+Body stays.
+"""
+
+
+def test_the_helper_proposes_ids_and_writes_them_in_without_touching_anything_else() -> None:
+    result = propose_ids(PLAIN)
+    proposed = {(p.what, p.id) for p in result.proposals}
+    assert proposed == {
+        ("steps[0]", "notice"), ("steps[1]", "name"),
+        ("fields.where.options[0]", "home"), ("fields.where.options[1]", "work"),
+        ("fields.where.options[2]", "home-2"), ("fields.where.options[3]", "yes"),
+        ("fields.week.columns", "week"),
+        ("fields.parts.columns[0]", "morning"), ("fields.parts.columns[1]", "evening"),
+        ("fields.used.options[1]", "something-else"),
+    }
+    text = result.text
+    assert "# a comment the helper must keep" in text and text.endswith("Body stays.\n")
+    assert "  - id: notice\n    name: Notice it\n" in text
+    assert '{id: name, name: Name it, prompt: "What is it called?"}' in text
+    assert "{id: work, label: 'Work'}" in text and '{id: "yes", label: "Yes"}' in text  # quoted: not a boolean
+    assert "    columns: week\n" in text and "      - {id: morning, label: Morning}\n" in text
+    assert "{label: Wise mind, skill: wise-mind}" in text  # a skill option's id is its skill: left alone
+    assert propose_ids(text).proposals == ()  # nothing left to propose
+    crlf = propose_ids(PLAIN.replace("\n", "\r\n")).text
+    assert crlf == text.replace("\n", "\r\n")
+
+
+def test_validate_asks_for_each_missing_id_with_a_proposal(make_project: MakeProject,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from skillbook.cli import main
+
+    skill = SKILL.replace("  - id: notice\n    name: Notice\n", "  - name: Notice\n")
+    homework = HOMEWORK.replace("    required: true\n---", "    required: true\n"
+                                "  - id: where\n    label: Where?\n    type: choice\n    required: false\n"
+                                "    options: [At home, {label: At work}]\n"
+                                "  - id: days\n    label: Days\n    type: grid\n    required: false\n"
+                                "    columns: [Mon, Tue]\n    rows: [{id: ok, label: OK, type: yes_no}]\n---")
+    root = make_project({"content/skills/test-module/sample-skill.md": skill,
+                         "content/homework/sample-worksheet.md": homework})
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--project", str(root), "validate"])
+    out = capsys.readouterr().out
+    assert exit_info.value.code == 1
+    assert re.search(r"sample-skill.md:\d+:\d+: error\[required\]: missing required field `id` in steps\[0\]\n"
+                     r"    hint: add `id: notice`", out), out
+    assert "error[option-id]: fields[1].options[0]: the option `At home` has no id" in out
+    assert "hint: write it as `{id: at-home, label: At home}`" in out
+    assert "error[option-id]: fields[1].options[1]: the option `At work` has no id" in out
+    assert "error[column-id]: fields[2].columns[0]: the column `Mon` has no id" in out
+    root_ids = subprocess.run([sys.executable, "-m", "skillbook", "ids", "--write"], cwd=root,
+                              capture_output=True, text=True)
+    assert root_ids.returncode == 0 and "wrote 5 id(s) into 2 file(s)" in root_ids.stderr, root_ids.stderr
+    assert validate(load_project(root)).ok
+
+
+def test_ids_must_be_unique_and_conditions_must_point_back(make_project: MakeProject,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from skillbook.cli import main
+
+    homework = HOMEWORK.replace("    required: true\n---", "    required: true\n"
+                                "  - id: where\n    label: Where?\n    type: choice\n    required: false\n"
+                                "    options: [{id: home, label: Home}, {id: home, label: House}]\n"
+                                "  - id: why\n    label: Why?\n    type: text\n    required: false\n"
+                                "    show_if: {field: where, answer: work}\n"
+                                "  - id: when\n    label: When?\n    type: text\n    required: false\n"
+                                "    show_if: {field: later, answer: yes}\n"
+                                "  - id: later\n    label: Later?\n    type: yes_no\n    required: false\n"
+                                "  - id: how\n    label: How?\n    type: text\n    required: false\n"
+                                "    show_if: {field: why, answer: yes}\n---")
+    root = make_project({"content/homework/sample-worksheet.md": homework})
+    with pytest.raises(SystemExit):
+        main(["--project", str(root), "validate"])
+    out = capsys.readouterr().out
+    assert "error[duplicate-id]: fields[1].options[1].id: the 1st and the 2nd option both have the id `home`" in out
+    assert "`work` is not an option of `where`" in out and "use the id of one of its options: `home`" in out
+    assert "show_if names `later`, which is not an earlier field of this worksheet" in out
+    assert "show_if names `why`, a text field" in out
+
+
+DIARY = HOMEWORK.replace("    required: true\n---", """    required: true
+  - id: acted
+    label: Did I act on the urge?
+    type: yes_no
+    required: false
+  - id: after
+    label: What happened after?
+    type: long_text
+    required: false
+    show_if: {field: acted, answer: yes}
+  - id: mood
+    label: Mood
+    type: choice
+    required: false
+    options: [{id: low, label: Low}, {label: The sample skill, skill: sample-skill}]
+  - id: then
+    label: What did I do then?
+    type: text
+    required: false
+    show_if: {field: mood, answer: low}
+  - id: week
+    label: This week
+    type: grid
+    required: false
+    columns: week
+    rows: [{id: slept, label: Slept well, type: yes_no}]
+---""")
+
+
+@pytest.fixture()
+def conditional(make_project: MakeProject) -> Path:
+    return make_project({"content/homework/sample-worksheet.md": DIARY})
+
+
+def test_every_surface_uses_the_ids(conditional: Path) -> None:
+    result = validate(load_project(conditional))
+    assert result.ok, result.issues
+    log = next(h for h in result.handbook.homework if h.id == "sample-worksheet")
+    by_id = {f.id: f for f in log.fields}
+    week = field_json(by_id["week"], frozenset({"sample-skill"}))
+    assert week["columns"][0] == {"id": "mon", "label": "Mon", "iso_weekday": 1}
+    assert [c["id"] for c in week["columns"]] == ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    assert field_json(by_id["after"], frozenset())["show_if"] == {"field": "acted", "answer": True}
+    assert [o["id"] for o in field_json(by_id["mood"], frozenset())["options"]] == ["low", "sample-skill"]
+
+    form = questionnaire(log, RichText("", "", "", ()), publication=Publication(handbook="test"),
+                         skills=frozenset({"sample-skill"}))
+    items = {i["linkId"]: i for i in form["item"]}
+    assert items["after"]["enableWhen"] == [{"question": "acted", "operator": "=", "answerBoolean": True}]
+    assert items["then"]["enableWhen"][0]["answerCoding"]["code"] == "low"
+    codes = [o["valueCoding"]["code"] for o in items["mood"]["answerOption"]]
+    assert codes == ["low", "sample-skill"]
+    column = items["week"]["item"][0]
+    assert column["linkId"] == "week._column" and column["text"] == "Day"
+    assert {o["valueCoding"]["system"] for o in column["answerOption"]} == {DAYS_OF_WEEK}
+
+    from fhir.resources.R4B.questionnaire import Questionnaire
+
+    Questionnaire.parse_obj(form)  # enableWhen and codings as FHIR R4B defines them
+
+
+@pytest.mark.slow
+def test_paper_says_if_yes_and_the_site_says_when(conditional: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from skillbook.worksheets import _worksheet_html
+
+    project = load_project(conditional)
+    result = validate(project)
+    log = next(h for h in result.handbook.homework if h.id == "sample-worksheet")
+    html = _worksheet_html(log, {s.id: s for s in result.handbook.skills}, project.config)
+    assert '<span class="condition">If yes:</span> What happened after?' in html
+    assert '<span class="condition">If “Low”:</span> What did I do then?' in html
+    assert 'name="sample-worksheet:mood" value="low"' in html and 'name="sample-worksheet:week:slept:mon"' in html
+
+
+def test_every_language_table_has_the_same_words() -> None:
+    for language, table in WORDS.items():
+        assert set(table) == set(EN), language
+        for key, value in table.items():
+            assert type(value) is type(EN[key]), (language, key)
+            if isinstance(value, str):  # the same placeholders, so a translation cannot break a format
+                assert set(re.findall(r"{(\w+)}", value)) == set(re.findall(r"{(\w+)}", str(EN[key]))), key
+    assert words_for("en-GB").language == "en" and words_for("xx").language == "en"
+
+
+def _marked(key: str, value: wording.Phrase) -> wording.Phrase:
+    """A word of the table as `⟪key⟫`, keeping its placeholders, so it can be told from the author's."""
+    if isinstance(value, tuple):
+        return tuple(f"⟪{key}.{n}⟫" for n in range(len(value)))
+    return " ".join([f"⟪{key}⟫", *(f"{{{name}}}" for name in re.findall(r"{(\w+)}", value))])
+
+
+@pytest.mark.slow
+def test_paper_and_forms_take_every_generated_word_from_the_table(conditional: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a language whose generated words are all marked, every word left is the author's."""
+    from skillbook.bundle.writer import LICENSES, copyright_line
+    from skillbook.worksheets import _worksheet_html
+
+    monkeypatch.setitem(wording.WORDS, "xx", {k: _marked(k, v) for k, v in EN.items()})
+    for path in (conditional / "content").rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("status: published", "status: published\nlanguage: xx", 1), encoding="utf-8")
+    config = conditional / "_config.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("skillbook:\n", "skillbook:\n  language: xx\n", 1),
+                      encoding="utf-8")
+    project = load_project(conditional)
+    assert project.config.language == "xx"
+    result = validate(project)
+    assert result.ok, result.issues
+    author = " ".join(p.read_text(encoding="utf-8") for p in conditional.rglob("*") if p.is_file()
+                      and p.suffix in (".md", ".yml"))
+    # licence titles are names (bundle.writer.LICENSES), not generated words
+    names = [author, project.config.license, *(title for title, _ in LICENSES.values())]
+    author_words = set(re.findall(r"[A-Za-z]+", " ".join(names)))
+    skills = {s.id: s for s in result.handbook.skills}
+    for homework in result.handbook.homework:
+        html = _worksheet_html(homework, skills, project.config)
+        html = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", html, flags=re.S)
+        shown = re.findall(r'(?:title|aria-label|alt)="([^"]*)"', html) + re.findall(r">([^<]+)<", html)
+        form = questionnaire(homework, RichText("", "", "", ()), skills=frozenset(skills),
+                             publication=Publication(handbook="test", copyright=copyright_line(project.config)))
+        shown += [str(v) for k, v in _strings(form) if k in ("text", "display", "copyright")]
+        leftover = {w for text in shown for w in re.findall(r"[A-Za-z]+", re.sub(r"⟪[^⟫]*⟫", " ", text))
+                    if w not in author_words and not re.search(rf"https://\S*{w}", text)}
+        assert not leftover, (homework.id, " ".join(sorted(leftover)))
+
+
+def _strings(value: object, key: str = "") -> list[tuple[str, object]]:
+    if isinstance(value, dict):
+        return [pair for k, v in value.items() for pair in _strings(v, k)]
+    if isinstance(value, list):
+        return [pair for v in value for pair in _strings(v, key)]
+    return [(key, value)]
+
+
+def test_the_shipped_handbook_has_every_id() -> None:
+    result = subprocess.run([sys.executable, "-m", "skillbook", "ids"], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout == "", result.stdout
+    assert "every option, column and step has an id" in result.stderr
+    assert BASE_FILES  # the test projects are migrated too (conftest)
