@@ -176,7 +176,8 @@ def test_every_surface_uses_the_ids(conditional: Path) -> None:
     assert week["columns"][0] == {"id": "mon", "label": "Mon", "iso_weekday": 1}
     assert [c["id"] for c in week["columns"]] == ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
     assert field_json(by_id["after"], frozenset())["show_if"] == {"field": "acted", "answer": True}
-    assert [o["id"] for o in field_json(by_id["mood"], frozenset())["options"]] == ["low", "sample-skill"]
+    mood = field_json(by_id["mood"], frozenset({"sample-skill"}))
+    assert [o["id"] for o in mood["options"]] == ["low", "sample-skill"]
 
     form = questionnaire(log, RichText("", "", "", ()), publication=Publication(handbook="test"),
                          skills=frozenset({"sample-skill"}))

@@ -122,7 +122,7 @@ def test_form_controls_by_type(rendered: tuple[Path, dict[str, Path]]) -> None:
     assert fields["every-type:long"].get("/Ff", 0) & (1 << 12)  # multi-line
     feeling = fields["every-type:feeling"]
     assert feeling.get("/_States_") and len([s for s in feeling["/_States_"] if s != "/Off"]) == 6  # 0..5
-    assert {"every-type:used:sample-skill", "every-type:used:2"} <= set(fields)
+    assert {"every-type:used:sample-skill", "every-type:used:other"} <= set(fields)
 
 
 def test_text_metadata_language_and_tags(rendered: tuple[Path, dict[str, Path]]) -> None:
