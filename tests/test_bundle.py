@@ -187,7 +187,7 @@ def copy(bundle: Path, tmp_path: Path) -> Path:
 def test_repository_schemas_are_json_schema_2020_12_with_urn_ids() -> None:
     names = sorted(p.name for p in SCHEMAS.glob("*.schema.json"))
     assert names == [f"{n}.schema.json" for n in
-                     ("common", "crisis", "datapackage", "homework", "index", "module", "questionnaire", "skill")]
+                     ("changelog", "common", "crisis", "datapackage", "homework", "index", "module", "questionnaire", "skill")]
     for path in SCHEMAS.glob("*.schema.json"):
         schema = json.loads(path.read_text(encoding="utf-8"))
         Draft202012Validator.check_schema(schema)
@@ -259,8 +259,8 @@ def test_manifest_describes_every_file_with_size_hash_mediatype_and_schema(bundl
         expected = {"fhir": "application/fhir+json", "schemas": "application/schema+json"}
         assert resource["mediatype"] == expected.get(resource["path"].split("/")[0], "application/json")
     order = [r["path"].split("/")[0] for r in manifest["resources"]]
-    assert order == sorted(order, key=["index.json", "crisis.json", "modules", "skills", "homework", "fhir",
-                                       "schemas"].index)
+    assert order == sorted(order, key=["index.json", "crisis.json", "changelog.json", "modules", "skills",
+                                       "homework", "fhir", "schemas"].index)
 
 
 def test_load_verifies_every_hash_and_returns_typed_objects(bundle: Path) -> None:

@@ -55,8 +55,8 @@ def test_shipped_bundle_loads_with_every_hash_verified(shipped: dict[str, Any]) 
     assert len(bundle.skills) == 34 and len(bundle.homework) == len(bundle.questionnaires) == 20
     assert [m.id for m in bundle.index] == ["mindfulness", "distress-tolerance", "emotion-regulation",
                                             "interpersonal-effectiveness", "walking-the-middle-path"]
-    # index, crisis services, modules, skills, homework, their questionnaires, the schemas
-    assert len(bundle.resources) == 1 + 1 + 5 + 34 + 20 + 20 + len(SCHEMA_NAMES)
+    # index, crisis services, changelog, modules, skills, homework, their questionnaires, the schemas
+    assert len(bundle.resources) == 1 + 1 + 1 + 5 + 34 + 20 + 20 + len(SCHEMA_NAMES)
     assert bundle.crisis["regions"] and all(r["emergency"] for r in bundle.crisis["regions"])
     assert diff_bundles(bundle, load(shipped["again"])).required is Level.NONE
 

@@ -167,6 +167,7 @@ DIRECTIVES: Mapping[str, Directive] = MappingProxyType({
     "skill-finder": Directive("the skill finder", body=Body.NONE, provider="skillbook"),
     "module-list": Directive("the list of modules", body=Body.NONE, provider="skillbook"),
     "pocket-cards": Directive("links to the printable pocket cards", body=Body.NONE, provider="skillbook"),
+    "changelog": Directive("what changed since the previous release", body=Body.NONE, provider="skillbook"),
     "content-rules": Directive("this list of what content may use", body=Body.NONE, provider="skillbook"),
 })
 

@@ -15,7 +15,7 @@ import click
 
 from skillbook import __version__
 from skillbook.editions import EDITIONS
-from skillbook.errors import ConfigError, ContentError, SkillbookError
+from skillbook.errors import ConfigError, ContentError, ReleaseError, SkillbookError
 from skillbook.issues import Issue
 from skillbook.pipeline import OUTPUTS, build
 from skillbook.project import Project, load_project
@@ -75,13 +75,16 @@ def validate_command(ctx: click.Context, strict: bool, fmt: str | None) -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--edition", type=click.Choice(EDITIONS), default="client", show_default=True,
               help="clinician: also show clinician notes, built into build/clinician/.")
+@click.option("--previous", "previous", type=click.Path(path_type=Path), default=None,
+              help="The previous release's bundle folder: refuse a release whose versions do not grow with its "
+                   "changes, and list the changes in changelog.json and on the site.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
 @click.option("--verbose", "-v", is_flag=True,
               help="Show Jupyter Book's page-by-page progress (shown anyway in a terminal).")
 @format_option
 @click.pass_context
-def build_command(ctx: click.Context, only: tuple[str, ...], strict: bool, edition: str, quiet: bool,
-                  verbose: bool, fmt: str | None) -> None:
+def build_command(ctx: click.Context, only: tuple[str, ...], strict: bool, edition: str, previous: Path | None,
+                  quiet: bool, verbose: bool, fmt: str | None) -> None:
     """Validate, then build the site, worksheets and bundle into build/ (all or nothing)."""
     project = _project(ctx)
 
@@ -91,12 +94,17 @@ def build_command(ctx: click.Context, only: tuple[str, ...], strict: bool, editi
 
     try:
         report = build(project, only=only or OUTPUTS, strict=strict, progress=progress, edition=edition,
-                       sphinx_status=sys.stderr if verbose or (sys.stderr.isatty() and not quiet) else None)
+                       sphinx_status=sys.stderr if verbose or (sys.stderr.isatty() and not quiet) else None,
+                       previous_release=previous)
     except ContentError as exc:
         chosen = fmt or _default_format()
         click.echo(format_issues(exc.issues, chosen), nl=False)
         if chosen != "json":
             click.echo(summary_line(exc.issues, 0).split(" (")[0] + "; build/ left unchanged", err=True)
+        ctx.exit(1)
+    except ReleaseError as exc:
+        click.echo(f"skillbook: {exc}", err=True)
+        click.echo("skillbook: build/ left unchanged", err=True)
         ctx.exit(1)
     if report.warnings:
         click.echo(format_issues(report.warnings, fmt or _default_format()), nl=False)

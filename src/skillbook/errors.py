@@ -34,3 +34,10 @@ class BuildError(SkillbookError):
     """A renderer failed on valid content; the message names the source file."""
 
     exit_code = 1
+
+
+class ReleaseError(SkillbookError):
+    """A release that would reach apps silently: its content changed more than its versions say.
+    The message names each item and the version it needs."""
+
+    exit_code = 1

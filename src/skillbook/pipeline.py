@@ -7,6 +7,7 @@ environment, the worksheet and bundle manifests) lives in `build/.cache/`.
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing
 import os
 import pickle
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from skillbook import __version__
 from skillbook.errors import ConfigError, ContentError
@@ -49,8 +50,11 @@ def build(
     output_dir: Path | None = None,
     edition: str = "client",
     preview_drafts: bool = False,
+    previous_release: Path | None = None,
 ) -> BuildReport:
-    """Build into `build/` (the clinician edition into `build/clinician/`, with its own cache)."""
+    """Build into `build/` (the clinician edition into `build/clinician/`, with its own cache).
+    `previous_release`: the bundle folder of the previous release; the build refuses a release whose
+    versions do not grow with its changes, and its changelog lists them."""
     out = output_dir or (project.build_dir if edition == "client" else project.build_dir / edition)
     _usable(project, out)
     cache = out / ".cache"
@@ -59,6 +63,7 @@ def build(
     if not result.ok:
         raise ContentError(result.issues)
     report = BuildReport(warnings=list(result.warnings))
+    changelog = _changelog(project, result.handbook, previous_release, progress)
     toc_path, drafts = None, frozenset[str]()
     if preview_drafts:  # the live preview shows drafts too, marked as such
         drafts = frozenset(result.handbook.draft_docnames())
@@ -85,14 +90,15 @@ def build(
             if "bundle" in only:
                 progress("writing the app bundle")
                 bundle = pool.submit(_write_bundle, project, result.handbook, staging / "bundle", cache / "bundle",
-                                     edition)
+                                     edition, changelog)
             if "site" in only:
                 progress("building the handbook site (Jupyter Book)")
                 pdfs = {key: f"worksheets/{name}" for key, name in planned_files(result.handbook).items()} \
                     if sheets else {}
                 site, issues = render_site(project, result, cache / "site" / "html", cache_dir=cache / "site",
                                            status=sphinx_status, pdfs=pdfs, live_reload=live_reload,
-                                           edition=edition, toc_path=toc_path, draft_docs=drafts)
+                                           edition=edition, toc_path=toc_path, draft_docs=drafts,
+                                           changelog=changelog)
                 if site is None:
                     raise ContentError(tuple(issues))
                 copy_tree(site.html_dir, staging / "site", previous=out / "site")
@@ -161,19 +167,33 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _write_bundle(project: Project, handbook: Handbook, target: Path, cache: Path, edition: str) -> int:
+def _changelog(project: Project, handbook: Handbook, previous: Path | None, progress: Progress) -> dict[str, Any]:
+    """What changed since the previous release (the bundle's changelog.json and the site's page)."""
+    if previous is None:
+        from skillbook.bundle.export import changelog_json
+
+        return changelog_json(project.config.version)
+    from skillbook.bundle.changelog import release_changelog  # jsonschema and friends: only when needed
+
+    progress(f"comparing with the previous release in {previous}")
+    return release_changelog(project, handbook, previous)
+
+
+def _write_bundle(project: Project, handbook: Handbook, target: Path, cache: Path, edition: str,
+                  changelog: dict[str, Any]) -> int:
     """Write the bundle, or copy it from the cache when nothing it is made from changed."""
     from skillbook.bundle import source_date, write_bundle  # jsonschema and friends: only when needed
 
     created = source_date(handbook)
-    digest = hashlib.sha256(pickle.dumps((__version__, handbook, project.config, created.isoformat(), edition)))
+    digest = hashlib.sha256(pickle.dumps((__version__, handbook, project.config, created.isoformat(), edition,
+                                          json.dumps(changelog, sort_keys=True))))
     for schema in sorted((project.schemas_dir / "bundle").glob("*.json")):
         digest.update(schema.read_bytes())
     cached = cache / digest.hexdigest()
     if not cached.is_dir():
         shutil.rmtree(cache, ignore_errors=True)  # one bundle is kept: the latest
         partial = cache / "partial"
-        write_bundle(project, handbook, partial, created=created, edition=edition)
+        write_bundle(project, handbook, partial, created=created, edition=edition, changelog=changelog)
         partial.rename(cached)
     link_tree(cached, target)
     return sum(1 for path in target.rglob("*") if path.is_file())

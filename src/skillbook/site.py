@@ -12,7 +12,7 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from skillbook.errors import BuildError
 from skillbook.issues import Issue
@@ -42,6 +42,7 @@ def render_site(
     toc_path: Path | None = None,
     draft_docs: frozenset[str] = frozenset(),
     jobs: int = 1,
+    changelog: dict[str, Any] | None = None,
 ) -> tuple[SiteOutput | None, list[Issue]]:
     """Build the site into `html_dir` (reusing `cache_dir` for incremental builds).
 
@@ -66,6 +67,7 @@ def render_site(
     sphinx_config["skillbook_live_reload"] = live_reload
     sphinx_config["skillbook_edition"] = edition
     sphinx_config["skillbook_draft_docs"] = sorted(draft_docs)
+    sphinx_config["skillbook_changelog"] = changelog or {}
     warnings = io.StringIO()
     doctrees = cache_dir / "doctrees"
     sphinxext.prime(project, result)

@@ -84,6 +84,16 @@ EN: dict[str, Phrase] = {
     "describe.if_yes": "only if the answer to “{field}” is yes",
     "describe.if_no": "only if the answer to “{field}” is no",
     "describe.if_answer": "only if the answer to “{field}” is “{answer}”",
+    # the site's page of changes since the previous release
+    "changes.not_compared": "This is version {version}. It was not compared with an earlier release, so no changes "
+                            "are listed.",
+    "changes.compared": "Version {version}, compared with version {previous}: {level}.",
+    "changes.nothing": "Nothing a reader or an app can see has changed.",
+    "level_of_change.none": "no changes", "level_of_change.patch": "wording only",
+    "level_of_change.minor": "additions", "level_of_change.major": "changes that apps must handle",
+    "kind.module": "Module", "kind.skill": "Skill", "kind.homework": "Worksheet",
+    "change.added": "added", "change.removed": "removed", "change.retired": "retired",
+    "change.unretired": "brought back", "change.renamed": "renamed", "change.changed": "changed",
     # the bundle's FHIR forms and text messages
     "form.day": "Day", "form.column": "Column",
     "form.licensed": "Licensed under {title}", "form.licensed_named": "Licensed under {title} ({name}), {url}",

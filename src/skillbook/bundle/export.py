@@ -21,6 +21,7 @@ from skillbook.textmessage import text_message
 
 FORMAT_VERSION = "2.0.0"
 CRISIS = "crisis.json"  # the crisis services, at the bundle's root
+CHANGELOG = "changelog.json"  # what changed since the previous release (skillbook.bundle.changelog)
 FORMAT_MAJOR = int(FORMAT_VERSION.split(".")[0])
 
 
@@ -106,6 +107,7 @@ def index_json(selection: Selection, *, content_version: str, language: str,
         "version": content_version,
         "language": language,
         "crisis": CRISIS,
+        "changelog": CHANGELOG,
         "modules": [
             {
                 "id": m.id, "title": m.title, "summary": m.summary, "status": m.status, "order": m.order,
@@ -121,6 +123,15 @@ def index_json(selection: Selection, *, content_version: str, language: str,
             "intensity": [{"id": b.id, "label": b.label, "min": b.low, "max": b.high} for b in bands],
         },
     }
+
+
+def changelog_json(version: str, compared: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The changelog document: this release, the one it was compared with and what changed
+    (`compared`: `BundleDiff.to_json()`); `previous` is null when no previous release was given."""
+    if compared is None:
+        return {"version": version, "previous": None, "required": "none", "changes": []}
+    return {"version": version, "previous": compared["old"], "required": compared["required"],
+            "changes": compared["changes"]}
 
 
 def crisis_lines(config: ProjectConfig) -> tuple[str, ...]:

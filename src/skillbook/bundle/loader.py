@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from skillbook.bundle.errors import BundleError
-from skillbook.bundle.export import CRISIS, FORMAT_MAJOR
+from skillbook.bundle.export import CHANGELOG, CRISIS, FORMAT_MAJOR
 from skillbook.bundle.schemas import MANIFEST, SCHEMA_NAMES, SchemaSet, expected_schema_ref, schema_name_for
 from skillbook.bundle.writer import content_hash
 from skillbook.models import Column, Condition, Option
@@ -139,6 +139,7 @@ class Bundle:
     homework: Mapping[str, Homework]
     questionnaires: Mapping[str, Mapping[str, Any]]  # FHIR JSON by homework id
     crisis: Mapping[str, Any]  # crisis.json: the crisis services by region
+    changelog: Mapping[str, Any]  # changelog.json: what changed since the previous release ({} while building)
 
     def items(self, kind: str) -> Mapping[str, Entry]:
         return {"module": self.modules, "skill": self.skills, "homework": self.homework}[kind]
@@ -191,9 +192,19 @@ def load(path: Path | str) -> Bundle:
         is_item = schema_name_for(path) in ("module", "skill", "homework")
         if is_item and document["contentHash"] != content_hash(document):
             problems.append(f"{path}: contentHash does not match the item's content")
+    if CHANGELOG not in documents:
+        problems.append(f"{CHANGELOG}: missing (not listed in {MANIFEST})")
     if problems:
         raise BundleError(problems)
     return _bundle(folder, manifest, resources, documents)
+
+
+def bundle_of(documents: Mapping[str, Any], *, name: str, title: str, version: str, format_version: str) -> Bundle:
+    """A bundle from its documents in memory (bundle path -> JSON), as a build is about to write it:
+    for comparing a build with a released bundle before anything is written."""
+    manifest = {"name": name, "title": title, "version": version, "formatVersion": format_version,
+                "created": "1970-01-01T00:00:00Z", "licenses": []}
+    return _bundle(Path("."), manifest, [], documents)
 
 
 def _json(path: Path, shown: str) -> Any:
@@ -306,7 +317,7 @@ def _bundle(folder: Path, manifest: Mapping[str, Any], resources: list[Resource]
         vocabulary={kind: {w["id"]: w["label"] for w in words} for kind, words in index_doc["vocabulary"].items()
                     if kind != "intensity"},
         modules=modules, skills=skills, homework=homework, questionnaires=questionnaires,
-        crisis=documents[CRISIS],
+        crisis=documents[CRISIS], changelog=documents.get(CHANGELOG) or {},
     )
 
 

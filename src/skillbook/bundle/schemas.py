@@ -19,11 +19,12 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from skillbook.bundle.errors import BundleError
-from skillbook.bundle.export import CRISIS, FORMAT_MAJOR
+from skillbook.bundle.export import CHANGELOG, CRISIS, FORMAT_MAJOR
 
 META_SCHEMA = "https://json-schema.org/draft/2020-12/schema"
 DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
-SCHEMA_NAMES = ("common", "crisis", "datapackage", "homework", "index", "module", "questionnaire", "skill")
+SCHEMA_NAMES = ("changelog", "common", "crisis", "datapackage", "homework", "index", "module", "questionnaire",
+                "skill")
 MANIFEST = "datapackage.json"
 _ITEM_PATHS = (
     (re.compile(r"^modules/[a-z0-9]+(-[a-z0-9]+)*\.json$"), "module"),
@@ -49,6 +50,8 @@ def schema_name_for(path: str) -> str | None:
         return "index"
     if path == CRISIS:
         return "crisis"
+    if path == CHANGELOG:
+        return "changelog"
     if path == MANIFEST:
         return "datapackage"
     for pattern, name in _ITEM_PATHS:

@@ -17,8 +17,10 @@ from typing import Any
 
 from skillbook.bundle.errors import BundleError
 from skillbook.bundle.export import (
+    CHANGELOG,
     CRISIS,
     FORMAT_VERSION,
+    changelog_json,
     clinician_notes,
     crisis_json,
     crisis_lines,
@@ -164,13 +166,16 @@ def bundle_documents(project: Project, handbook: Handbook, edition: str = "clien
 
 
 def write_bundle(project: Project, handbook: Handbook, out_dir: Path, *, created: dt.datetime,
-                 edition: str = "client") -> list[Path]:
+                 edition: str = "client", changelog: Mapping[str, Any] | None = None) -> list[Path]:
     """Write the bundle into `out_dir` (created if needed; it must be empty). Returns the files
     written, the manifest first. Raises BundleError when a schema is missing or a file would not
     match its schema (nothing is written then)."""
     schema_documents = read_schemas(project)
     schemas = SchemaSet(schema_documents, origin=project.relative(project.schemas_dir / SCHEMAS_FOLDER))
-    documents = bundle_documents(project, handbook, edition)
+    made = bundle_documents(project, handbook, edition)
+    # the changelog right after the index and the crisis services, before the items
+    documents = {"index.json": made.pop("index.json"), CRISIS: made.pop(CRISIS),
+                 CHANGELOG: dict(changelog or changelog_json(project.config.version)), **made}
     for name in SCHEMA_NAMES:
         documents[schema_path(name)] = schema_documents[name]
     problems: list[str] = []
@@ -230,7 +235,7 @@ def copyright_line(config: ProjectConfig) -> str:
 
 def _resource_name(path: str) -> str:
     """`skills/observe.json` -> `skill.observe`; unique, since ids have no dots."""
-    if path in ("index.json", CRISIS):
+    if path in ("index.json", CRISIS, CHANGELOG):
         return path.removesuffix(".json")
     folder, _, file = path.partition("/")
     stem = file.removesuffix(".json").removesuffix(".schema")

@@ -138,6 +138,7 @@ def _settings_hash(app: Sphinx) -> str:
     data = _data(app)
     config = data.project.config
     payload = json.dumps([__version__, repr(config), sorted(app.config.skillbook_pdfs.items()),
+                          app.config.skillbook_changelog,
                           data.vocabulary, data.terms, data.bands, data.audiences], sort_keys=True, default=str)
     digest = hashlib.sha256(payload.encode())
     # the theme's templates and assets, and this extension's own code (it renders every page)
@@ -434,6 +435,42 @@ class PocketCards(SphinxDirective):
         return [sb.paragraph(*parts, classes=["skillbook-download"])] if parts else []
 
 
+class Changelog(SphinxDirective):
+    """`{changelog}`: what changed since the previous release (the bundle's changelog.json), item by item."""
+
+    def run(self) -> list[nodes.Node]:
+        data = _data(self.env.app)
+        changelog = self.env.app.config.skillbook_changelog
+        words = words_for(data.project.config.language)
+        version = changelog.get("version", data.project.config.version)
+        previous = changelog.get("previous")
+        if not previous:
+            return [sb.paragraph(words.format("changes.not_compared", version=version))]
+        result: list[nodes.Node] = [sb.paragraph(words.format(
+            "changes.compared", version=version, previous=previous["version"],
+            level=words.named("level_of_change", changelog.get("required", "none"))))]
+        if not changelog.get("changes"):
+            result.append(sb.paragraph(words["changes.nothing"]))
+            return result
+        entries = []
+        for change in changelog["changes"]:
+            item = data.by_id.get((change["kind"], change["id"]))
+            name: nodes.Node = sb.doc_link(self.env.docname, item.docname) if item else \
+                nodes.literal(text=change["id"])
+            head: list[nodes.Node | str] = [f"{words.named('kind', change['kind'])} ", name, ": ",
+                                            words.named("change", change["change"]),
+                                            f" ({words.named('level_of_change', change['level'])})"]
+            details = [[nodes.literal(text=f["path"]),
+                        f": {f['change']} ({words.named('level_of_change', f['level'])})"]
+                       for f in change.get("fields") or ()]
+            entry: list[nodes.Node | str] = [sb.paragraph(*head)]
+            if details:
+                entry.append(sb.bullet_list(details))
+            entries.append(entry)
+        result.append(sb.bullet_list(entries, classes=["skillbook-changes"]))
+        return result
+
+
 def crisis_role(name: str, rawtext: str, text: str, lineno: int, inliner: Any,
                 options: dict[str, Any] | None = None, content: list[str] | None = None,
                 ) -> tuple[list[nodes.Node], list[nodes.system_message]]:
@@ -495,6 +532,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_html_theme("skillbook", str(pages.THEME / "skillbook"))
     app.add_config_value("skillbook_live_reload", False, "html", [bool])
     app.add_config_value("skillbook_pdfs", {}, "env", [dict])  # homework id -> site path of its PDF
+    app.add_config_value("skillbook_changelog", {}, "env", [dict])  # the bundle's changelog.json
     app.add_config_value("skillbook_edition", "client", "env", [str])  # client | clinician
     app.add_config_value("skillbook_draft_docs", [], "env", [list])  # drafts shown by `skillbook serve`
     app.add_directive("clinician-note", ClinicianNote)
@@ -505,6 +543,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("skill-finder", SkillFinder)
     app.add_directive("module-list", ModuleList)
     app.add_directive("pocket-cards", PocketCards)
+    app.add_directive("changelog", Changelog)
     app.add_directive("content-rules", ContentRules)
     app.add_role("crisis", crisis_role)
     app.connect("config-inited", _configure)
