@@ -18,6 +18,7 @@ from skillbook.models import LEVEL_RANK, Citation, Field, Handbook, Homework, It
 from skillbook.richtext import RichText, render_body
 from skillbook.schema import Band, Term
 from skillbook.textmessage import text_message
+from skillbook.wording import words_for
 
 FORMAT_VERSION = "2.0.0"
 CRISIS = "crisis.json"  # the crisis services, at the bundle's root
@@ -136,10 +137,12 @@ def changelog_json(version: str, compared: Mapping[str, Any] | None = None) -> d
 
 def crisis_lines(config: ProjectConfig) -> tuple[str, ...]:
     """The crisis services as lines of plain text (`Samaritans (United Kingdom): 116 123`)."""
+    words = words_for(config.language)
     lines = []
     for region in config.crisis_regions:
         if region.emergency:
-            lines.append(f"{region.name}: emergency " + " or ".join(region.emergency))
+            lines.append(f"{region.name}: {words['paper.emergency']} "
+                         + f" {words['paper.or']} ".join(region.emergency))
         for service in region.services:
             numbers = " / ".join(n for n in (service.phone, service.text) if n)
             lines.append(f"{service.name} ({region.name})" + (f": {numbers}" if numbers else ""))
