@@ -187,7 +187,8 @@ def copy(bundle: Path, tmp_path: Path) -> Path:
 def test_repository_schemas_are_json_schema_2020_12_with_urn_ids() -> None:
     names = sorted(p.name for p in SCHEMAS.glob("*.schema.json"))
     assert names == [f"{n}.schema.json" for n in
-                     ("changelog", "common", "crisis", "datapackage", "homework", "index", "module", "questionnaire", "skill")]
+                     ("changelog", "common", "crisis", "datapackage", "homework", "index", "module", "questionnaire",
+                      "skill")]
     for path in SCHEMAS.glob("*.schema.json"):
         schema = json.loads(path.read_text(encoding="utf-8"))
         Draft202012Validator.check_schema(schema)
@@ -386,7 +387,8 @@ def test_every_front_matter_field_is_in_the_item_file(bundle: Path) -> None:
     assert set(skill) == {
         "kind", "id", "title", "summary", "status", "version", "updated", "language", "authors", "review", "sources",
         "module", "acronym", "steps", "when_to_use", "tags", "level", "practice_minutes", "worksheets", "related",
-        "cautions", "page", "body", "intensity", "text_message", "contentHash"}
+        "cautions", "page", "body", "intensity", "text_message", "contentHash", "order"}
+    assert skill["order"] is None  # no teaching order given
     assert skill["intensity"] == ["low", "medium"]  # the documented default
     # the letters spell the acronym, which names the message
     assert skill["text_message"] == {"steps": ["TIP: T Temperature; I Intense exercise."],

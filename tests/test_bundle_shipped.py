@@ -52,11 +52,11 @@ def test_shipped_bundle_loads_with_every_hash_verified(shipped: dict[str, Any]) 
     assert bundle.name == "dbt-skills-handbook" and bundle.version == "1.0.0"
     assert bundle.created.isoformat() == "2026-01-01T00:00:00+00:00"
     assert set(bundle.skills) == {s.id for s in handbook.skills if s.is_public}
-    assert len(bundle.skills) == 34 and len(bundle.homework) == len(bundle.questionnaires) == 20
+    assert len(bundle.skills) == 43 and len(bundle.homework) == len(bundle.questionnaires) == 29
     assert [m.id for m in bundle.index] == ["mindfulness", "distress-tolerance", "emotion-regulation",
                                             "interpersonal-effectiveness", "walking-the-middle-path"]
     # index, crisis services, changelog, modules, skills, homework, their questionnaires, the schemas
-    assert len(bundle.resources) == 1 + 1 + 1 + 5 + 34 + 20 + 20 + len(SCHEMA_NAMES)
+    assert len(bundle.resources) == 1 + 1 + 1 + 5 + 43 + 29 + 29 + len(SCHEMA_NAMES)
     assert bundle.crisis["regions"] and all(r["emergency"] for r in bundle.crisis["regions"])
     assert diff_bundles(bundle, load(shipped["again"])).required is Level.NONE
 
@@ -82,7 +82,7 @@ def test_shipped_questionnaires_are_valid_fhir(shipped: dict[str, Any]) -> None:
         assert not [p for item in data["item"] for p in fhir_problems(item, seen)], path.name
     card = json.loads((shipped["bundle"] / "fhir/Questionnaire-weekly-diary-card.json").read_text(encoding="utf-8"))
     groups = [i for i in card["item"] if i["type"] == "group"]
-    assert [g["linkId"] for g in groups] == ["urges", "emotions", "actions", "skills"]
+    assert [g["linkId"] for g in groups] == ["urges", "emotions", "actions", "skills", "skills-list"]
     for group in groups:
         assert group["repeats"] is True and group["extension"][0]["valueInteger"] == 7
         assert group["item"][1]["linkId"] == f"{group['linkId']}._column"

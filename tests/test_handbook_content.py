@@ -65,7 +65,7 @@ def test_weekly_diary_card_shape(handbook: Handbook) -> None:
     grids = {f.id: f for f in card.fields if f.type == "grid"}
     assert all(len(g.columns) == 7 for g in grids.values())
     scales = {(r.type, r.min, r.max) for g in grids.values() for r in g.rows}
-    assert ("rating", 0, 5) in scales and ("rating", 0, 7) in scales and ("yes_no", None, None) in scales
+    assert ("rating", 0, 10) in scales and ("rating", 0, 7) in scales and ("yes_no", None, None) in scales
     labels = " ".join(f.label.lower() for f in card.fields)
     assert "urge" in labels and "emotion" in labels and "skill" in labels and "action" in labels
     assert any(f.type == "long_text" for f in card.fields)

@@ -158,7 +158,10 @@ DIARY = HOMEWORK.replace("    required: true\n---", """    required: true
     type: grid
     required: false
     columns: week
-    rows: [{id: slept, label: Slept well, type: yes_no}]
+    rows:
+      - {id: slept, label: Slept well, type: yes_no}
+      - {id: other, label: Another urge, type: rating, min: 0, max: 10, write_in: true}
+      - {id: practised, label: The sample skill, type: yes_no, skill: sample-skill}
 ---""")
 
 
@@ -186,6 +189,12 @@ def test_every_surface_uses_the_ids(conditional: Path) -> None:
     assert items["then"]["enableWhen"][0]["answerCoding"]["code"] == "low"
     codes = [o["valueCoding"]["code"] for o in items["mood"]["answerOption"]]
     assert codes == ["low", "sample-skill"]
+    rows = {r["id"]: r for r in week["rows"]}
+    assert rows["other"]["write_in"] is True and rows["practised"]["skill"] == "sample-skill"
+    ids = [i["linkId"] for i in form["item"]]
+    assert ids[ids.index("week") + 1] == "week.other._name"  # what the write-in row is about: asked once
+    assert items["week.other._name"] == {"linkId": "week.other._name", "type": "string", "required": False,
+                                         "text": "Another urge: which one?"}
     column = items["week"]["item"][0]
     assert column["linkId"] == "week._column" and column["text"] == "Day"
     assert {o["valueCoding"]["system"] for o in column["answerOption"]} == {DAYS_OF_WEEK}
@@ -206,6 +215,10 @@ def test_paper_says_if_yes_and_the_site_says_when(conditional: Path, capsys: pyt
     assert '<span class="condition">If yes:</span> What happened after?' in html
     assert '<span class="condition">If “Low”:</span> What did I do then?' in html
     assert 'name="sample-worksheet:mood" value="low"' in html and 'name="sample-worksheet:week:slept:mon"' in html
+    assert 'Another urge: <input type="text" class="write-in" name="sample-worksheet:week:other:name"' in html
+    # a yes/no cell is marked yes or no, so a blank means "not filled in"
+    assert html.count('name="sample-worksheet:week:slept:mon" value="yes"') == 1
+    assert html.count('name="sample-worksheet:week:slept:mon" value="no"') == 1
 
 
 def test_every_language_table_has_the_same_words() -> None:

@@ -7,6 +7,7 @@ import hashlib
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -14,6 +15,7 @@ from pypdf import PdfReader
 from conftest import HOMEWORK, REPO, MakeProject, write_project
 from skillbook.project import load_project
 from skillbook.validate import validate
+from skillbook.wording import words_for
 from skillbook.worksheets import HANDBOOK_PACKET, OWN_CARD, packet_name, render_worksheets
 
 pytestmark = pytest.mark.slow
@@ -239,28 +241,104 @@ def test_site_links_and_serves_the_pdfs(make_project: MakeProject, capsys: pytes
         (site / "worksheets" / "sample-worksheet.pdf").read_bytes()
 
 
-def test_shipped_worksheets(tmp_path: Path) -> None:
-    root = tmp_path / "repo"
-    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns("build", "_build", ".git", ".*cache*", "__pycache__"))
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Path], int]:
+    """The shipped handbook's PDFs, rendered once for the tests below."""
+    root = tmp_path_factory.mktemp("shipped") / "repo"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns("build", "_build", ".git", ".*cache*", "__pycache__",
+                                                              "node_modules"))
     files, rendered_count, _ = render(root, root / "out", root / "cache")
+    return root, files, rendered_count
+
+
+def test_shipped_worksheets(shipped: tuple[Path, dict[str, Path], int]) -> None:
+    root, files, rendered_count = shipped
     handbook = validate(load_project(root)).handbook
     published = [h for h in handbook.homework if h.is_published]
     card_sheets = [k for k in files if k.endswith("-pocket-cards") or k == OWN_CARD]
-    assert rendered_count == len(published) + len(card_sheets) and len(published) >= 14
+    assert rendered_count == len(published) + len(card_sheets) and len(published) >= 26
     diary = PdfReader(files["weekly-diary-card"])
     assert len(diary.pages) <= 2 and all(p.mediabox.width > p.mediabox.height for p in diary.pages)
     for homework in published:
         text = PdfReader(files[homework.id]).pages[0].extract_text()
         assert homework.title in text, homework.id
+        assert "(required)" not in " ".join(p.extract_text() for p in PdfReader(files[homework.id]).pages)
 
 
-def test_every_sheet_carries_the_configured_crisis_contacts(tmp_path: Path) -> None:
+def _runs(page: Any) -> list[tuple[str, float, float]]:
+    """The text runs of a page with where they start (x, y in PDF points)."""
+    runs: list[tuple[str, float, float]] = []
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        if text.strip():
+            runs.append((text.strip(), float(tm[4]) * float(cm[0]) + float(cm[4]),
+                         float(tm[5]) * float(cm[3]) + float(cm[5])))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+def _choice_widgets(page: Any) -> list[tuple[str, str, list[float]]]:
+    """(field name, value, rectangle) of every check box and radio button on a page."""
+    found = []
+    for annotation in page.get("/Annots") or []:
+        widget = annotation.get_object()
+        if widget.get("/Subtype") != "/Widget":
+            continue
+        parent = widget.get("/Parent")
+        field = parent.get_object() if parent else widget
+        if field.get("/FT") != "/Btn":
+            continue
+        states = [str(k).lstrip("/") for k in (widget.get("/AP") or {}).get("/N", {}) if str(k) != "/Off"]
+        value = states[0] if states else ""
+        options = field.get("/Opt")  # radio groups name their states by position in /Opt
+        if options is not None and value.isdigit():
+            value = str(options[int(value)])
+        found.append((str(field.get("/T")), value, [float(x) for x in widget["/Rect"]]))
+    return found
+
+
+def test_every_check_box_and_radio_sits_on_its_labels_line(shipped: tuple[Path, dict[str, Path], int]) -> None:
+    """Measured in the PDFs: each choice, checklist and yes/no widget has its label's words on the same
+    line, just to its right; and no PDF ends on a page that holds only the page footer."""
+    root, files, _ = shipped
+    handbook = validate(load_project(root)).handbook
+    words = words_for(load_project(root).config.language)
+    checked = 0
+    for homework in (h for h in handbook.homework if h.is_published):
+        labels: dict[tuple[str, str], str] = {}
+        for field in homework.fields:
+            if field.type in ("choice", "checklist"):
+                for option in field.options:
+                    name = f"{homework.id}:{field.id}" + (f":{option.id}" if field.type == "checklist" else "")
+                    labels[(name, option.id if field.type == "choice" else "yes")] = option.label
+            elif field.type == "yes_no":
+                for value in ("yes", "no"):
+                    labels[(f"{homework.id}:{field.id}", value)] = words[f"paper.{value}"]
+        reader = PdfReader(files[homework.id])
+        for page in reader.pages:
+            runs = _runs(page)
+            for name, value, (x0, y0, x1, y1) in _choice_widgets(page):
+                label = labels.get((name, value)) or labels.get((name, "yes"))  # a check box: one state
+                if label is None:
+                    continue  # a rating point or a grid cell: a table, not a labelled choice
+                middle = (y0 + y1) / 2
+                beside = [r for r in runs if label.startswith(r[0][:12]) and abs(r[2] + 3 - middle) < 6
+                          and 0 <= r[1] - x1 < 30]
+                assert beside, (homework.id, name, label, (x0, y0, x1, y1))
+                checked += 1
+        last = reader.pages[-1].extract_text()
+        body = [line for line in last.splitlines() if line.strip()
+                and not re.search(r"· page \d+ of \d+$|^Version \d", line)]
+        assert len(body) >= 3, (homework.id, "the last page holds only the footer")
+    assert checked > 100
+
+
+def test_every_sheet_carries_the_configured_crisis_contacts(shipped: tuple[Path, dict[str, Path], int]) -> None:
     """Every worksheet, packet and pocket-card sheet of the shipped handbook prints the crisis box of
     _config.yml (every region, its emergency number, each service) and a line for the reader's own
     therapist or coaching line; every page of a card sheet does."""
-    root = tmp_path / "repo"
-    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns("build", "_build", ".git", ".*cache*", "__pycache__"))
-    files, _, _ = render(root, root / "out", root / "cache")
+    root, files, _ = shipped
     config = load_project(root).config
     assert config.crisis_regions
     for key, path in files.items():

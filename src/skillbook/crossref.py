@@ -45,6 +45,7 @@ _REFERENCES: tuple[tuple[Kind, str, Kind], ...] = (
     (Kind.HOMEWORK, "module", Kind.MODULE),
     (Kind.HOMEWORK, "skills", Kind.SKILL),
     (Kind.HOMEWORK, "options", Kind.SKILL),
+    (Kind.HOMEWORK, "rows", Kind.SKILL),
 )
 
 
@@ -109,11 +110,11 @@ def _references_of(entry: Entry) -> Iterator[tuple[PathKey, Kind, str]]:
     for kind, name, target_kind in _REFERENCES:
         if kind is not entry.kind:
             continue
-        if name == "options":
+        if name in ("options", "rows"):  # options of a field, rows of a grid, that name a skill
             for f_index, field in enumerate(entry.data.get("fields") or ()):
-                for o_index, option in enumerate(field.get("options") or ()):
+                for o_index, option in enumerate(field.get(name) or ()):
                     if isinstance(option, dict) and option.get("skill"):
-                        yield ("fields", f_index, "options", o_index, "skill"), Kind.SKILL, option["skill"]
+                        yield ("fields", f_index, name, o_index, "skill"), Kind.SKILL, option["skill"]
             continue
         value = entry.data.get(name)
         if isinstance(value, str):

@@ -99,6 +99,13 @@ class Skill(Item):
     cautions: tuple[str, ...] = ()
     intensity: tuple[str, ...] = DEFAULT_INTENSITY
     text_message: TextMessage | None = None  # written by the author; see `skillbook.textmessage`
+    order: int | None = None  # where the skill comes in its module's teaching order
+
+    @property
+    def teaching_order(self) -> tuple[int, int, str, str]:
+        """How a module lists its skills: the author's `order`, then level, then title."""
+        return (self.order if self.order is not None else 1000, LEVEL_RANK.get(self.level, 9),
+                self.title.casefold(), self.id)
 
     @property
     def all_cautions(self) -> tuple[str, ...]:
@@ -144,6 +151,8 @@ class Field:
     blanks: int = 0  # contacts: empty rows to write in
     crisis_services: bool = False  # contacts: the configured crisis services come first
     show_if: Condition | None = None
+    skill: str = ""  # a grid row that records one skill
+    write_in: bool = False  # a grid row the reader names (another urge, emotion or action)
 
 
 @dataclass(frozen=True)
@@ -172,7 +181,7 @@ class Handbook:
 
     def skills_of(self, module_id: str) -> list[Skill]:
         return sorted((s for s in self.skills if s.is_published and s.module == module_id),
-                      key=lambda s: (LEVEL_RANK.get(s.level, 9), s.title.casefold(), s.id))
+                      key=lambda s: s.teaching_order)
 
     def homework_of(self, module_id: str) -> list[Homework]:
         return sorted((h for h in self.homework if h.is_published and h.module == module_id),
@@ -219,6 +228,7 @@ def build_item(kind: Kind, data: dict[str, Any], document: Document) -> Item:
             intensity=tuple(data.get("intensity") or DEFAULT_INTENSITY),
             text_message=TextMessage(tuple(message.get("steps") or ()), message.get("cautions", ""))
             if message else None,
+            order=data.get("order"),
         )
     return Homework(
         **common, type=data["type"], module=data["module"], skills=tuple(data["skills"]),
@@ -246,6 +256,7 @@ def _field(data: dict[str, Any], language: str) -> Field:
         blanks=int(data.get("blanks") or (3 if data["type"] == "contacts" else 0)),
         crisis_services=bool(data.get("crisis_services")),
         show_if=Condition(condition["field"], condition["answer"]) if condition else None,
+        skill=data.get("skill", ""), write_in=bool(data.get("write_in")),
     )
 
 

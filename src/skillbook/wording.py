@@ -66,7 +66,8 @@ EN: dict[str, Phrase] = {
     "paper.unreviewed": " Not yet clinically reviewed.",
     "paper.yes": "Yes", "paper.no": "No",
     "paper.tick_any": " (tick all that apply)", "paper.choose_one": " (choose one)",
-    "paper.tick_if_yes": "tick the day if yes", "paper.a_word": "a word or two",
+    "paper.tick_if_yes": "Y for yes, N for no", "paper.a_word": "a word or two",
+    "paper.y": "Y", "paper.n": "N", "paper.write_in": "write in which",
     "paper.scale": "Scale: {scale}.",
     "paper.if_yes": "If yes:", "paper.if_no": "If no:", "paper.if_answer": "If “{answer}”:",
     "paper.name": "Name", "paper.number": "Number",
@@ -95,7 +96,7 @@ EN: dict[str, Phrase] = {
     "change.added": "added", "change.removed": "removed", "change.retired": "retired",
     "change.unretired": "brought back", "change.renamed": "renamed", "change.changed": "changed",
     # the bundle's FHIR forms and text messages
-    "form.day": "Day", "form.column": "Column",
+    "form.day": "Day", "form.column": "Column", "form.write_in": "{label}: which one?",
     "form.licensed": "Licensed under {title}", "form.licensed_named": "Licensed under {title} ({name}), {url}",
     "form.name": "Name", "form.number": "Number",
     "text.safety": "Safety: {cautions}",

@@ -27,6 +27,7 @@ from skillbook.paper import card_sheets, crisis_box, skill_reminder
 from skillbook.richtext import render_body
 from skillbook.wording import Words, words_for
 
+LONG_GRID = 12  # rows; a grid longer than this starts a new landscape page
 HANDBOOK_PACKET = "handbook-packet"
 HANDBOOK_CARDS = "handbook-pocket-cards"
 OWN_CARD = "my-own-card"
@@ -302,7 +303,7 @@ def _name(homework_id: str, *parts: str) -> str:
 
 def _field_html(homework_id: str, item: Field, config: ProjectConfig, words: Words, asked: Field | None) -> str:
     name = _name(homework_id, item.id)
-    required = f' <span class="required">{escape(words["paper.required"])}</span>' if item.required else ""
+    required = ""  # paper cannot insist; the app form and the page say what is required
     help_text = f'<p class="help" id="{name}-help">{escape(item.help)}</p>' if item.help else ""
     condition = words.if_answer(item, asked)
     label = (f'<span class="condition">{escape(condition)}</span> ' if condition else "") + escape(item.label)
@@ -327,11 +328,15 @@ def _field_html(homework_id: str, item: Field, config: ProjectConfig, words: Wor
             field_name = name if kind == "radio" else _name(homework_id, item.id, value)
             choices.append(_choice(kind, field_name, f"{name}:{value}", value, option.label))
         note = words["paper.tick_any"] if kind == "checkbox" else words["paper.choose_one"]
-        return _fieldset(label + escape(note) + required, help_text, f'<div class="choices">{"".join(choices)}</div>')
+        many = " many" if len(item.options) > 5 else ""  # in columns, so a long list stays short
+        return _fieldset(label + escape(note) + required, help_text,
+                         f'<div class="choices{many}">{"".join(choices)}</div>')
     if item.type == "rating":
         return _fieldset(label + required, help_text, _rating(name, item))
     if item.type == "grid":
-        return _fieldset(label + required, "", _grid(homework_id, item, words), classes="grid-field")
+        # a long grid (a row per skill) starts a page of its own on a landscape card
+        long_grid = " long-grid" if len(item.rows) > LONG_GRID else ""
+        return _fieldset(label + required, "", _grid(homework_id, item, words), classes="grid-field" + long_grid)
     if item.type == "contacts":
         return _fieldset(label + required, help_text, _contacts(name, item, config, words), classes="contacts-field")
     raise ValueError(f"unknown field type {item.type}")  # validation makes this unreachable
@@ -370,13 +375,18 @@ def _grid(homework_id: str, item: Field, words: Words) -> str:
         for column in item.columns:
             cell_name = _name(homework_id, item.id, row.id, column.id)
             title = escape(f"{row.label}, {column.label}")
-            if row.type == "yes_no":
-                control = f'<input type="checkbox" name="{cell_name}" value="yes" title="{title}">'
+            if row.type == "yes_no":  # yes and no both marked, so a blank means "not filled in"
+                control = "".join(
+                    f'<label class="yn"><input type="radio" name="{cell_name}" value="{value}" '
+                    f'title="{title}: {escape(words[f"paper.{value}"])}">{escape(words[f"paper.{mark}"])}</label>'
+                    for value, mark in (("yes", "y"), ("no", "n")))
             else:
                 control = f'<input type="text" name="{cell_name}" title="{title}" class="cell">'
             cells.append(f"<td>{control}</td>")
         note = f' <span class="scale">({escape(scale)})</span>' if scale else ""
-        rows.append(f'<tr><th scope="row">{escape(row.label)}{note}</th>{"".join(cells)}</tr>')
+        written = (f': <input type="text" class="write-in" name="{_name(homework_id, item.id, row.id, "name")}" '
+                   f'title="{escape(row.label)}: {escape(words["paper.write_in"])}">') if row.write_in else ""
+        rows.append(f'<tr><th scope="row">{escape(row.label)}{written}{note}</th>{"".join(cells)}</tr>')
     said = " ".join(part for part in (item.help, words.format("paper.scale", scale=shared) if shared else "") if part)
     caption = f"<caption>{escape(said)}</caption>" if said else ""
     return (f'<table class="grid">{caption}<thead><tr><td class="corner"></td>{head}</tr></thead>'

@@ -399,6 +399,11 @@ def _field(old: FormField, new: FormField, path: str) -> Iterable[FieldChange]:
     if old.columns != new.columns:
         yield from _matched(f"{path}.columns", [{"id": c.id, "label": c.label} for c in old.columns],
                             [{"id": c.id, "label": c.label} for c in new.columns], "column")
+    for attribute in ("skill", "write_in"):  # what a row records
+        before, after = getattr(old, attribute), getattr(new, attribute)
+        if before != after:
+            yield _change(f"{path}.{attribute}", "metadata changed",
+                          f"{_show(before or None)} -> {_show(after or None)}")
     if old.show_if != new.show_if:
         rule = "condition added" if old.show_if is None else "condition removed" if new.show_if is None \
             else "condition changed"

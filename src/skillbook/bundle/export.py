@@ -14,7 +14,7 @@ from typing import Any
 
 from skillbook.config import ProjectConfig
 from skillbook.editions import split_clinician_notes
-from skillbook.models import LEVEL_RANK, Citation, Field, Handbook, Homework, Item, Module, Option, Skill
+from skillbook.models import Citation, Field, Handbook, Homework, Item, Module, Option, Skill
 from skillbook.richtext import RichText, render_body
 from skillbook.schema import Band, Term
 from skillbook.textmessage import text_message
@@ -52,11 +52,11 @@ class Selection:
 
 
 def select(handbook: Handbook) -> Selection:
-    """Published and retired items (drafts left out), modules by `order`, skills by level then title,
+    """Published and retired items (drafts left out), modules by `order`, skills in teaching order,
     homework by title: the order of the handbook's own pages, retired items included."""
     modules = tuple(sorted((m for m in handbook.modules if m.is_public), key=lambda m: (m.order, m.id)))
     skills = {m.id: tuple(sorted((s for s in handbook.skills if s.is_public and s.module == m.id),
-                                 key=lambda s: (LEVEL_RANK.get(s.level, 9), s.title.casefold(), s.id)))
+                                 key=lambda s: s.teaching_order))
               for m in modules}
     homework = {m.id: tuple(sorted((h for h in handbook.homework if h.is_public and h.module == m.id),
                                    key=lambda h: (h.title.casefold(), h.id)))
@@ -187,7 +187,7 @@ def item_json(item: Item, body: RichText, selection: Selection) -> dict[str, Any
             worksheets=[h for h in item.worksheets if h in selection.homework_ids],
             related=[s for s in item.related if s in selection.skill_ids],
             cautions=list(item.cautions),
-            intensity=list(item.intensity),
+            intensity=list(item.intensity), order=item.order,
             text_message={"steps": list((form := text_message(item)).steps), "cautions": form.cautions},
         )
     elif isinstance(item, Homework):
@@ -247,6 +247,10 @@ def field_json(field: Field, skills: frozenset[str], *, row: bool = False) -> di
         data["crisis_services"] = field.crisis_services
     if field.show_if:
         data["show_if"] = {"field": field.show_if.field, "answer": field.show_if.answer}
+    if field.skill and field.skill in skills:
+        data["skill"] = field.skill
+    if field.write_in:
+        data["write_in"] = True
     return data
 
 

@@ -21,6 +21,8 @@ Mapping (also documented for app developers in content/app-developers.md):
   is a required choice of the columns (which day or column this repetition is about), coded by the
   column ids: the days of a week in FHIR's own `days-of-week` code system (`mon` to `sun`), other
   columns in `<url>#<field>._column`. The rows follow as items `<field>.<row>`, typed as above.
+- a write-in row (`write_in`) also has a `string` item `<field>.<row>._name` right after its grid:
+  what the row is about, asked once for the whole card.
 - `show_if` -> `enableWhen` on the earlier field's linkId: `answerBoolean` for a yes/no field, the
   option's Coding for a choice or checklist.
 - generated texts (the column question, contact names and numbers) are in the form's language
@@ -80,7 +82,12 @@ def questionnaire(homework: Homework, body: RichText, *, publication: Publicatio
     url = publication.canonical(homework.id)
     form = _Form(url, skills, crisis_lines, words_for(homework.language), {f.id: f for f in homework.fields})
     items: list[dict[str, Any]] = [{"linkId": "_instructions", "type": "display", "text": instructions}]
-    items.extend(_item(f, homework.id, form) for f in homework.fields)
+    for field in homework.fields:
+        items.append(_item(field, homework.id, form))
+        # what a write-in row is about is asked once, not once per day: right after its grid
+        items.extend({"linkId": f"{field.id}.{row.id}._name", "type": "string", "required": False,
+                      "text": form.words.format("form.write_in", label=row.label)}
+                     for row in field.rows if row.write_in)
     data: dict[str, Any] = {
         "resourceType": "Questionnaire",
         "id": homework.id,

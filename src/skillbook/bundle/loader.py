@@ -397,4 +397,5 @@ def _field(data: Mapping[str, Any]) -> FormField:
         rows=tuple(_field(r) for r in data.get("rows") or ()),
         blanks=int(data.get("blanks", 0)), crisis_services=bool(data.get("crisis_services", False)),
         show_if=Condition(data["show_if"]["field"], data["show_if"]["answer"]) if data.get("show_if") else None,
+        skill=data.get("skill", ""), write_in=bool(data.get("write_in", False)),
     )

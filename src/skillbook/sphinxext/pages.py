@@ -112,6 +112,9 @@ def extra_pages(app: Sphinx, data: SiteData) -> Iterator[tuple[str, dict[str, An
                 sb.relative_uri(name, pdf) if pdf else None)}, "pocket.html"
 
 
+POCKET_TEXT = 420  # characters of step prompts and cautions a card shows in full on a phone
+
+
 def pocket_page(skill_id: str) -> str:
     return f"pocket/{skill_id}"
 
@@ -126,13 +129,26 @@ def pocket_body(skill: Skill, page: str, pdf: str | None) -> str:
         lines += [f"<li>{escape(c)}</li>" for c in skill.cautions]
         lines += [f"<li>{escape(s.name)}: {escape(s.caution)}</li>" for s in skill.steps if s.caution]
         lines.append("</ul></details></div>")
+    # a card fits one phone screen: with long steps it shows their names, the rest one tap away
+    inline = sum(len(s.prompt) + len(s.caution) for s in skill.steps) <= POCKET_TEXT
     lines.append('<ol class="skillbook-steps">')
     for step in skill.steps:
         label = f"{step.key} – {step.name}" if step.key else step.name
-        caution = f'<br><span class="skillbook-step-caution"><strong>Caution:</strong> {escape(step.caution)}</span>' \
-            if step.caution else ""
-        lines.append(f"<li><strong>{escape(label)}</strong>: {escape(step.prompt)}{caution}</li>")
+        if inline:
+            caution = (f'<br><span class="skillbook-step-caution"><strong>Caution:</strong> {escape(step.caution)}'
+                       "</span>") if step.caution else ""
+            lines.append(f"<li><strong>{escape(label)}</strong>: {escape(step.prompt)}{caution}</li>")
+        else:
+            marker = ' <span class="skillbook-step-caution">(see the caution above)</span>' if step.caution else ""
+            lines.append(f"<li><strong>{escape(label)}</strong>{marker}</li>")
     lines.append("</ol>")
+    if not inline:
+        lines.append('<details class="skillbook-how"><summary>How to do each step</summary><ol>')
+        for step in skill.steps:
+            caution = (f'<br><span class="skillbook-step-caution"><strong>Caution:</strong> {escape(step.caution)}'
+                       "</span>") if step.caution else ""
+            lines.append(f"<li><strong>{escape(step.name)}</strong>: {escape(step.prompt)}{caution}</li>")
+        lines.append("</ol></details>")
     lines.append('<details class="skillbook-sms"><summary>As a text message</summary>')
     lines += [f"<p>{escape(m)}</p>" for m in (*form.steps, *([form.cautions] if form.cautions else []))]
     lines.append("</details>")
