@@ -95,8 +95,20 @@ def test_client_cautions_on_the_skills_that_need_them(handbook: Handbook, skill_
 
 def test_how_strongly_to_ask_has_ten_factors(handbook: Handbook) -> None:
     skill = published_skills(handbook)["how-strongly-to-ask"]
-    factors = re.findall(r"(?m)^\s*\d+\.\s", skill.body.split("## Practice")[0])
-    assert len(factors) >= 10 or len(skill.steps) >= 10 or "ten" in skill.body.casefold()
+    factors = re.findall(r"(?m)^\d+\. \*\*([^*]+)\*\*", skill.body.split("## Practice")[0])
+    assert len(factors) == 10, factors
+
+
+EMOTIONS = ("fear", "anger", "sadness", "shame", "guilt", "jealousy", "envy", "disgust", "love")
+
+
+@pytest.mark.parametrize("skill_id", ["check-the-facts", "opposite-action"])
+def test_emotion_by_emotion_tables(handbook: Handbook, skill_id: str) -> None:
+    """A table row for each of the nine emotions: when it fits the facts, or what its opposite action is."""
+    rows = [line.casefold() for line in published_skills(handbook)[skill_id].body.splitlines()
+            if line.startswith("|") and not line.startswith("| ---")]
+    for emotion in EMOTIONS:
+        assert any(re.match(rf"\|\s*\**{emotion}", row) for row in rows), (skill_id, emotion)
 
 
 def _shipped_texts() -> dict[str, str]:
