@@ -262,7 +262,8 @@ def test_shipped_worksheets(shipped: tuple[Path, dict[str, Path], int]) -> None:
     for homework in published:
         text = PdfReader(files[homework.id]).pages[0].extract_text()
         assert homework.title in text, homework.id
-        assert "(required)" not in " ".join(p.extract_text() for p in PdfReader(files[homework.id]).pages)
+        every_page = " ".join(p.extract_text() for p in PdfReader(files[homework.id]).pages)
+        assert "(required)" not in every_page and "(date)" not in every_page and "(time)" not in every_page
 
 
 def _runs(page: Any) -> list[tuple[str, float, float]]:
