@@ -272,6 +272,25 @@ def test_paper_and_forms_take_every_generated_word_from_the_table(conditional: P
         leftover = {w for text in shown for w in re.findall(r"[A-Za-z]+", re.sub(r"⟪[^⟫]*⟫", " ", text))
                     if w not in author_words and not re.search(rf"https://\S*{w}", text)}
         assert not leftover, (homework.id, " ".join(sorted(leftover)))
+    # the site's cards and footers around the same items
+    from docutils import nodes
+
+    from skillbook.schema import load_schemas
+    from skillbook.sphinxext import cards as sb
+
+    vocabulary = load_schemas(conditional / "schemas").vocabulary
+    module = result.handbook.modules[0]
+    site: list[nodes.Node] = []
+    for homework in result.handbook.homework:
+        site += [sb.homework_card(homework, homework.docname, module, [], "worksheets/x.pdf"),
+                 sb.review_footer(homework)]
+    for skill in result.handbook.skills:
+        site += [sb.skill_card(skill, skill.docname, module, vocabulary, "content/find-a-skill", [], [], {}),
+                 sb.review_footer(skill)]
+    shown = [node.astext() for node in site]
+    leftover = {w for text in shown for w in re.findall(r"[A-Za-z]+", re.sub(r"⟪[^⟫]*⟫", " ", text))
+                if w not in author_words}
+    assert not leftover, " ".join(sorted(leftover))
 
 
 def _strings(value: object, key: str = "") -> list[tuple[str, object]]:

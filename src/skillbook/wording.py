@@ -85,6 +85,25 @@ EN: dict[str, Phrase] = {
     "describe.if_yes": "only if the answer to “{field}” is yes",
     "describe.if_no": "only if the answer to “{field}” is no",
     "describe.if_answer": "only if the answer to “{field}” is “{answer}”",
+    # the site's summary cards, module pages and review footers
+    "site.module": "Module", "site.acronym": "Acronym", "site.level": "Level", "site.practice_time": "Practice time",
+    "site.about_minutes": "about {minutes} minutes", "site.when_to_use": "When to use it", "site.steps": "Steps",
+    "site.pocket_card": "Pocket card", "site.pocket_card_note": " – the steps on one screen, to keep on your phone",
+    "site.worksheets": "Worksheets", "site.related": "Related skills", "site.caution": "Caution: ",
+    "site.feelings": "Feelings", "site.situations": "Situations",
+    "site.type": "Type", "site.how_often": "How often", "site.time": "Time",
+    "site.download": "Download the printable, fillable PDF of “{title}”",
+    "site.practises": "Skills it practices", "site.form_asks": "What the form asks", "site.required": " (required)",
+    "site.not_reviewed": "Not yet clinically reviewed. ",
+    "site.not_reviewed_text": "No clinician has reviewed this page yet. Use it together with your treatment team, "
+                              "and ask them about anything that does not fit you.",
+    "site.reviewed": "Last clinically reviewed on {date} by {reviewers}. Next review due {due}.",
+    "site.version": "Version {version} · updated {date}",
+    "site.draft": "Draft preview. ",
+    "site.draft_text": "This page is a draft: it is not published and readers cannot see it.",
+    "site.module_skills": "Skills in this module", "site.module_homework": "Worksheets and logs",
+    "site.packet_link": "all worksheets and logs of {module}", "site.packet": "Print them all at once: {link} (PDF).",
+    "site.for_clinicians": "For clinicians",
     # the site's page of changes since the previous release
     "changes.not_compared": "This is version {version}. It was not compared with an earlier release, so no changes "
                             "are listed.",

@@ -284,9 +284,9 @@ def _decorate(app: Sphinx, doctree: nodes.document) -> None:
     title_index = section.first_child_matching_class(nodes.title)
     position = 0 if title_index is None else title_index + 1
     top: list[nodes.Node] = [sb.summary(item)]
+    words = words_for(item.language)
     if docname in app.config.skillbook_draft_docs:
-        top.insert(0, sb.paragraph(nodes.strong(text="Draft preview. "),
-                                   "This page is a draft: it is not published and readers cannot see it.",
+        top.insert(0, sb.paragraph(nodes.strong(text=words["site.draft"]), words["site.draft_text"],
                                    classes=["skillbook-draft-notice"]))
     if isinstance(item, Skill):
         module = data.by_id[("module", item.module)]
@@ -307,22 +307,22 @@ def _decorate(app: Sphinx, doctree: nodes.document) -> None:
         _mark_aggregate(app.env)
         skills = data.handbook.skills_of(item.id)
         if skills:
-            section += sb.heading("Skills in this module")
+            section += sb.heading(words["site.module_skills"])
             section += sb.item_list(docname, skills)
             cards = app.config.skillbook_pdfs.get(cards_name(item.id))
             if cards:
-                words = words_for(data.project.config.language)
                 link = sb.url_link(sb.relative_uri(docname, cards),
                                    words.format("cards.module_link", module=item.title))
                 section += sb.paragraph(*sb.worded(words["cards.module"], link=link), classes=["skillbook-download"])
         homework = data.handbook.homework_of(item.id)
         if homework:
-            section += sb.heading("Worksheets and logs")
+            section += sb.heading(words["site.module_homework"])
             section += sb.item_list(docname, homework)
             packet = app.config.skillbook_pdfs.get(packet_name(item.id))
             if packet:
-                link = sb.url_link(sb.relative_uri(docname, packet), f"all worksheets and logs of {item.title}")
-                section += sb.paragraph("Print them all at once: ", link, " (PDF).", classes=["skillbook-download"])
+                link = sb.url_link(sb.relative_uri(docname, packet),
+                                   words.format("site.packet_link", module=item.title))
+                section += sb.paragraph(*sb.worded(words["site.packet"], link=link), classes=["skillbook-download"])
     for offset, node in enumerate(top):
         section.insert(position + offset, node)
     section += sb.review_footer(item)
@@ -339,7 +339,8 @@ class ClinicianNote(SphinxDirective):
         if self.config.skillbook_edition != "clinician":
             return []
         note = nodes.admonition(classes=["skillbook-clinician-note"])
-        note += nodes.title(text=f"For clinicians{': ' + self.arguments[0] if self.arguments else ''}")
+        label = words_for(_data(self.env.app).project.config.language)["site.for_clinicians"]
+        note += nodes.title(text=f"{label}{': ' + self.arguments[0] if self.arguments else ''}")
         note += self.parse_content_to_nodes()
         return [note]
 

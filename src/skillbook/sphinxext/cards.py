@@ -113,33 +113,34 @@ def facts(pairs: Sequence[tuple[str, nodes.Node | str]]) -> nodes.field_list:
 def skill_card(skill: Skill, docname: str, module: Module, vocabulary: dict[str, dict[str, str]],
                finder_doc: str, worksheet_docs: Sequence[str], related_docs: Sequence[str],
                homework_pdf: dict[str, str]) -> nodes.container:
+    words = words_for(skill.language)
     card = nodes.container(classes=["skillbook-card", "skillbook-skill-card"])
-    pairs: list[tuple[str, nodes.Node | str]] = [("Module", doc_link(docname, module.docname))]
+    pairs: list[tuple[str, nodes.Node | str]] = [(words["site.module"], doc_link(docname, module.docname))]
     if skill.acronym:
-        pairs.append(("Acronym", skill.acronym))
-    pairs += [("Level", words_for(skill.language).named("level", skill.level)),
-              ("Practice time", f"about {skill.practice_minutes} minutes")]
+        pairs.append((words["site.acronym"], skill.acronym))
+    pairs += [(words["site.level"], words.named("level", skill.level)),
+              (words["site.practice_time"], words.format("site.about_minutes", minutes=skill.practice_minutes))]
     card += facts(pairs)
-    card += heading("When to use it")
+    card += heading(words["site.when_to_use"])
     card += bullet_list(skill.when_to_use)
     # safety first: a reader (or an app showing steps one by one) meets the cautions before the steps
     if skill.cautions:
         caution = nodes.caution()
         caution += bullet_list(skill.cautions)
         card += caution
-    card += heading("Steps")
+    card += heading(words["site.steps"])
     card += steps_list(skill)
-    card += paragraph(url_link(relative_uri(docname, f"pocket/{skill.id}.html"), "Pocket card"),
-                      " – the steps on one screen, to keep on your phone", classes=["skillbook-pocket-link"])
+    card += paragraph(url_link(relative_uri(docname, f"pocket/{skill.id}.html"), words["site.pocket_card"]),
+                      words["site.pocket_card_note"], classes=["skillbook-pocket-link"])
     tags = _tag_links(skill, vocabulary, docname, finder_doc)
     if tags:
         card += paragraph(*tags, classes=["skillbook-tags"])
     links = nodes.container(classes=["skillbook-links"])  # on paper these links lead nowhere: not printed
     if worksheet_docs:
-        links += heading("Worksheets")
+        links += heading(words["site.worksheets"])
         links += bullet_list([_homework_entry(docname, h, homework_pdf) for h in worksheet_docs])
     if related_docs:
-        links += heading("Related skills")
+        links += heading(words["site.related"])
         links += bullet_list([[doc_link(docname, r)] for r in related_docs])
     if links.children:
         card += links
@@ -148,13 +149,15 @@ def skill_card(skill: Skill, docname: str, module: Module, vocabulary: dict[str,
 
 def steps_list(skill: Skill) -> nodes.Element:
     """The numbered steps, each with its own caution (if it has one) right below it."""
+    words = words_for(skill.language)
     items = []
     for step in skill.steps:
         label = f"{step.key} – {step.name}" if step.key else step.name
         item = nodes.list_item()
         item += paragraph(nodes.strong(text=label), ": ", step.prompt)
         if step.caution:
-            item += paragraph(nodes.strong(text="Caution: "), step.caution, classes=["skillbook-step-caution"])
+            item += paragraph(nodes.strong(text=words["site.caution"]), step.caution,
+                              classes=["skillbook-step-caution"])
         items.append(item)
     listing = nodes.enumerated_list(classes=["skillbook-steps"])
     for item in items:
@@ -165,8 +168,9 @@ def steps_list(skill: Skill) -> nodes.Element:
 def _tag_links(skill: Skill, vocabulary: dict[str, dict[str, str]], docname: str,
                finder_doc: str) -> list[nodes.Node | str]:
     parts: list[nodes.Node | str] = []
-    for group, words, label in (("emotion", skill.emotions, "Feelings"),
-                                ("situation", skill.situations, "Situations")):
+    said = words_for(skill.language)
+    for group, words, label in (("emotion", skill.emotions, said["site.feelings"]),
+                                ("situation", skill.situations, said["site.situations"])):
         if not words:
             continue
         if parts:
@@ -192,21 +196,21 @@ def _homework_entry(docname: str, homework_doc: str, homework_pdf: dict[str, str
 
 def homework_card(homework: Homework, docname: str, module: Module, skill_docs: Sequence[str],
                   pdf: str | None) -> nodes.container:
+    words = words_for(homework.language)
     card = nodes.container(classes=["skillbook-card", "skillbook-homework-card"])
     card += facts([
-        ("Type", words_for(homework.language).named("type", homework.type)),
-        ("How often", words_for(homework.language).named("frequency", homework.frequency)),
-        ("Time", f"about {homework.estimated_minutes} minutes"),
-        ("Module", doc_link(docname, module.docname)),
+        (words["site.type"], words.named("type", homework.type)),
+        (words["site.how_often"], words.named("frequency", homework.frequency)),
+        (words["site.time"], words.format("site.about_minutes", minutes=homework.estimated_minutes)),
+        (words["site.module"], doc_link(docname, module.docname)),
     ])
     if pdf:
-        link = url_link(relative_uri(docname, pdf), f"Download the printable, fillable PDF of “{homework.title}”")
+        link = url_link(relative_uri(docname, pdf), words.format("site.download", title=homework.title))
         card += paragraph(link, classes=["skillbook-download"])
     if skill_docs:
-        card += heading("Skills it practices")
+        card += heading(words["site.practises"])
         card += bullet_list([[doc_link(docname, d)] for d in skill_docs])
-    card += heading("What the form asks")
-    words = words_for(homework.language)
+    card += heading(words["site.form_asks"])
     by_id = {f.id: f for f in homework.fields}
     card += bullet_list([_field_preview(f, words, by_id.get(f.show_if.field) if f.show_if else None)
                          for f in homework.fields], classes=["skillbook-form-preview"])
@@ -218,7 +222,7 @@ def _field_preview(field: Field, words: Words, asked: Field | None) -> list[node
     if field.show_if:
         parts.append(f", {words.condition(field, asked)}")
     if field.required:
-        parts.append(" (required)")
+        parts.append(words["site.required"])
     return parts
 
 
@@ -238,16 +242,13 @@ def review_footer(item: Item) -> nodes.container:
     footer = nodes.container(classes=["skillbook-review"])
     if item.review is None:
         notice = nodes.container(classes=["skillbook-not-reviewed"])
-        notice += paragraph(nodes.strong(text="Not yet clinically reviewed. "),
-                            "No clinician has reviewed this page yet. Use it together with your treatment "
-                            "team, and ask them about anything that does not fit you.")
+        notice += paragraph(nodes.strong(text=words["site.not_reviewed"]), words["site.not_reviewed_text"])
         footer += notice
     else:
         review = item.review
-        footer += paragraph(
-            f"Last clinically reviewed on {words.long_date(review.reviewed_on)} by {', '.join(review.reviewed_by)}. "
-            f"Next review due {words.long_date(review.next_review)}."
-        )
-    footer += paragraph(f"Version {item.version} · updated {words.long_date(item.updated)}",
+        footer += paragraph(words.format("site.reviewed", date=words.long_date(review.reviewed_on),
+                                         reviewers=", ".join(review.reviewed_by),
+                                         due=words.long_date(review.next_review)))
+    footer += paragraph(words.format("site.version", version=item.version, date=words.long_date(item.updated)),
                         classes=["skillbook-version"])
     return footer
