@@ -56,7 +56,6 @@ EN: dict[str, Phrase] = {
     "paper.crisis_ref": " (see “Crisis help” on this sheet)",
     "paper.skills_practised": "The skills on this sheet",
     "paper.instructions": "How to use this worksheet",
-    "paper.required": "(required)",
     "paper.cards_of": "{title}: pocket cards", "paper.packet_of": "{title}: worksheets and logs",
     "paper.all_of": "{title}: all worksheets and logs",
     "paper.how_often": "How often: {frequency}",

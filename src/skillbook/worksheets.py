@@ -303,7 +303,6 @@ def _name(homework_id: str, *parts: str) -> str:
 
 def _field_html(homework_id: str, item: Field, config: ProjectConfig, words: Words, asked: Field | None) -> str:
     name = _name(homework_id, item.id)
-    required = ""  # paper cannot insist; the app form and the page say what is required
     help_text = f'<p class="help" id="{name}-help">{escape(item.help)}</p>' if item.help else ""
     condition = words.if_answer(item, asked)
     label = (f'<span class="condition">{escape(condition)}</span> ' if condition else "") + escape(item.label)
@@ -311,15 +310,15 @@ def _field_html(homework_id: str, item: Field, config: ProjectConfig, words: Wor
         hint = f" ({words.describe_field(item)})" if item.type == "number" else ""
         size = " short" if item.type != "text" else ""
         control = f'<input class="line{size}" type="text" id="{name}" name="{name}" title="{escape(item.label)}">'
-        return (f'<div class="field short-answer">\n<label for="{name}">{label}{escape(hint)}{required}</label>'
+        return (f'<div class="field short-answer">\n<label for="{name}">{label}{escape(hint)}</label>'
                 f"{help_text}\n{control}\n</div>")
     if item.type == "long_text":
-        return (f'<div class="field long-answer">\n<label for="{name}">{label}{required}</label>{help_text}\n'
+        return (f'<div class="field long-answer">\n<label for="{name}">{label}</label>{help_text}\n'
                 f'<textarea class="box" id="{name}" name="{name}" title="{escape(item.label)}"></textarea>\n</div>')
     if item.type == "yes_no":
         both = "".join(_choice("radio", name, f"{name}:{value}", value, words[f"paper.{value}"])
                        for value in ("yes", "no"))
-        return _fieldset(label + required, help_text, f'<div class="choices inline">{both}</div>')
+        return _fieldset(label, help_text, f'<div class="choices inline">{both}</div>')
     if item.type in ("choice", "checklist"):
         kind = "radio" if item.type == "choice" else "checkbox"
         choices = []
@@ -329,16 +328,16 @@ def _field_html(homework_id: str, item: Field, config: ProjectConfig, words: Wor
             choices.append(_choice(kind, field_name, f"{name}:{value}", value, option.label))
         note = words["paper.tick_any"] if kind == "checkbox" else words["paper.choose_one"]
         many = " many" if len(item.options) > 5 else ""  # in columns, so a long list stays short
-        return _fieldset(label + escape(note) + required, help_text,
+        return _fieldset(label + escape(note), help_text,
                          f'<div class="choices{many}">{"".join(choices)}</div>')
     if item.type == "rating":
-        return _fieldset(label + required, help_text, _rating(name, item))
+        return _fieldset(label, help_text, _rating(name, item))
     if item.type == "grid":
         # a long grid (a row per skill) starts a page of its own on a landscape card
         long_grid = " long-grid" if len(item.rows) > LONG_GRID else ""
-        return _fieldset(label + required, "", _grid(homework_id, item, words), classes="grid-field" + long_grid)
+        return _fieldset(label, "", _grid(homework_id, item, words), classes="grid-field" + long_grid)
     if item.type == "contacts":
-        return _fieldset(label + required, help_text, _contacts(name, item, config, words), classes="contacts-field")
+        return _fieldset(label, help_text, _contacts(name, item, config, words), classes="contacts-field")
     raise ValueError(f"unknown field type {item.type}")  # validation makes this unreachable
 
 
