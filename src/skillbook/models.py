@@ -154,6 +154,10 @@ class Field:
     skill: str = ""  # a grid row that records one skill
     write_in: bool = False  # a grid row the reader names (another urge, emotion or action)
 
+    def option_label(self, option_id: str) -> str:
+        """The label of one of the field's options (the id itself when there is no such option)."""
+        return next((o.label for o in self.options if o.id == option_id), option_id)
+
 
 @dataclass(frozen=True)
 class Homework(Item):

@@ -176,23 +176,19 @@ class Words:
 
     def condition(self, field: Field, asked: Field | None) -> str:
         """`show_if` in words, for the site: "only if the answer to “Did I act on it?” is yes"."""
-        if field.show_if is None or asked is None:
-            return ""
-        answer = field.show_if.answer
-        if isinstance(answer, bool):
-            return self.format("describe.if_yes" if answer else "describe.if_no", field=asked.label)
-        label = next((o.label for o in asked.options if o.id == answer), answer)
-        return self.format("describe.if_answer", field=asked.label, answer=label)
+        return self._show_if("describe", field, asked)
 
     def if_answer(self, field: Field, asked: Field | None) -> str:
         """`show_if` on paper, before the field's label: "If yes:"."""
+        return self._show_if("paper", field, asked)
+
+    def _show_if(self, surface: str, field: Field, asked: Field | None) -> str:
         if field.show_if is None or asked is None:
             return ""
         answer = field.show_if.answer
         if isinstance(answer, bool):
-            return self["paper.if_yes" if answer else "paper.if_no"]
-        label = next((o.label for o in asked.options if o.id == answer), answer)
-        return self.format("paper.if_answer", answer=label)
+            return self.format(f"{surface}.if_yes" if answer else f"{surface}.if_no", field=asked.label)
+        return self.format(f"{surface}.if_answer", field=asked.label, answer=asked.option_label(answer))
 
 
 def words_for(language: str) -> Words:

@@ -201,6 +201,5 @@ def _enable_when(field: Field, asked: Field, url: str) -> dict[str, Any]:
     answer = field.show_if.answer
     if isinstance(answer, bool):
         return {"question": asked.id, "operator": "=", "answerBoolean": answer}
-    label = next((o.label for o in asked.options if o.id == answer), answer)
     return {"question": asked.id, "operator": "=",
-            "answerCoding": {"system": f"{url}#{asked.id}", "code": answer, "display": label}}
+            "answerCoding": {"system": f"{url}#{asked.id}", "code": answer, "display": asked.option_label(answer)}}
