@@ -306,3 +306,20 @@ def test_the_shipped_handbook_has_every_id() -> None:
     assert result.returncode == 0 and result.stdout == "", result.stdout
     assert "every option, column and step has an id" in result.stderr
     assert BASE_FILES  # the test projects are migrated too (conftest)
+
+
+def test_a_condition_without_its_answer_is_one_mistake_with_one_message(make_project: MakeProject,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    from skillbook.cli import main
+
+    homework = HOMEWORK.replace("    required: true\n---", "    required: true\n"
+                                "  - id: where\n    label: Where?\n    type: choice\n    required: false\n"
+                                "    options: [{id: home, label: Home}, {id: work, label: Work}]\n"
+                                "  - id: why\n    label: Why?\n    type: text\n    required: false\n"
+                                "    show_if: {field: where}\n---")
+    root = make_project({"content/homework/sample-worksheet.md": homework})
+    with pytest.raises(SystemExit):
+        main(["--project", str(root), "validate"])
+    out = capsys.readouterr().out
+    assert "missing required field `answer` in fields[2].show_if" in out
+    assert "is not an option" not in out and out.count("error[") == 1, out

@@ -554,6 +554,8 @@ _CONDITION_TYPES = ("yes_no", "choice", "checklist")
 def _condition_problem(condition: dict[str, Any], earlier: dict[str, dict[str, Any]]) -> tuple[str, str, str] | None:
     """What is wrong with a `show_if` (message, hint, the key at fault), given the fields before it."""
     target, answer = condition["field"], condition.get("answer")
+    if not isinstance(answer, bool | str):
+        return None  # a missing or mistyped answer: the schema says so, once
     asked = earlier.get(target)
     if asked is None:
         names = ", ".join(f"`{f}`" for f, data in earlier.items() if data.get("type") in _CONDITION_TYPES)
@@ -567,10 +569,11 @@ def _condition_problem(condition: dict[str, Any], earlier: dict[str, dict[str, A
             return (f"`{target}` is a yes/no field; `{answer}` is not yes or no", "write `answer: yes` or `answer: no`",
                     "answer")
         return None
-    ids = [o.get("id") or o.get("skill") for o in asked.get("options") or () if isinstance(o, dict)]
+    ids = [i for o in asked.get("options") or () if isinstance(o, dict)
+           and isinstance(i := o.get("id") or o.get("skill"), str) and SLUG.fullmatch(i)]
     if answer not in ids:
         return (f"`{answer}` is not an option of `{target}`",
-                "use the id of one of its options: " + ", ".join(f"`{i}`" for i in ids if i), "answer")
+                "use the id of one of its options: " + ", ".join(f"`{i}`" for i in ids), "answer")
     return None
 
 
