@@ -323,3 +323,16 @@ def test_a_condition_without_its_answer_is_one_mistake_with_one_message(make_pro
     out = capsys.readouterr().out
     assert "missing required field `answer` in fields[2].show_if" in out
     assert "is not an option" not in out and out.count("error[") == 1, out
+
+
+def test_the_helper_says_which_files_it_could_not_read_for_ids(make_project: MakeProject) -> None:
+    """A notebook is not edited: the helper says so instead of claiming every id is there."""
+    notebook = (Path(__file__).parent / "fixtures/valid/notebook-skill.ipynb").read_text(encoding="utf-8")
+    assert '"  - id: notice\\n",\n' in notebook
+    root = make_project({"content/skills/test-module/notebook-skill.ipynb":
+                         notebook.replace('"  - id: notice\\n",\n', "")})
+    result = subprocess.run([sys.executable, "-m", "skillbook", "ids"], cwd=root, capture_output=True, text=True)
+    assert result.returncode == 0
+    assert "content/skills/test-module/notebook-skill.ipynb: skipped: only Markdown files are edited" in result.stderr
+    assert "every option, column and step has an id" not in result.stderr
+    assert "1 file(s) skipped" in result.stderr

@@ -183,13 +183,14 @@ def ids_command(ctx: click.Context, write: bool) -> None:
 
     project = _project(ctx)
     sources, _ = discover(project)
-    changed = proposed = 0
+    changed = proposed = skipped = 0
     for source in sources:
         if source.kind not in (Kind.SKILL, Kind.HOMEWORK):
             continue
         result = propose_ids_in(source.path)
-        if result.problem and source.path.suffix == ".md":
+        if result.problem:
             click.echo(f"{source.rel}: skipped: {result.problem}", err=True)
+            skipped += 1
         for proposal in result.proposals:
             click.echo(f"{source.rel}:{proposal.line}: {proposal.what} `{proposal.label}` -> id `{proposal.id}`")
         if result.proposals and write:
@@ -201,6 +202,9 @@ def ids_command(ctx: click.Context, write: bool) -> None:
                    "for good", err=True)
     elif proposed:
         click.echo(f"skillbook: {proposed} id(s) proposed; `skillbook ids --write` writes them in", err=True)
+    elif skipped:
+        click.echo(f"skillbook: no id to propose in the files read; {skipped} file(s) skipped "
+                   "(`skillbook validate` checks them)", err=True)
     else:
         click.echo("skillbook: every option, column and step has an id", err=True)
 
