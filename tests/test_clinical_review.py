@@ -176,3 +176,27 @@ def test_modules_list_their_skills_in_teaching_order_in_the_sidebar(handbook: Ha
                        if c["file"] == f"content/skills/{module}/index")
         files = [s["file"].rsplit("/", 1)[-1] for s in chapter["sections"] if "/skills/" in s["file"]]
         assert files == listed
+
+
+CHECKED_SOURCES = yaml.safe_load((Path(__file__).parent / "sources.yml").read_text(encoding="utf-8"))
+HANDOUT = re.compile(r"^(General|Mindfulness|Interpersonal Effectiveness|Emotion Regulation|Distress Tolerance) "
+                     r"(Handout \d+[a-z]?|Handouts \d+[a-z]?–\d+[a-z]?)$")
+
+
+def test_skills_cite_only_handout_numbers_that_were_checked(handbook: Handbook) -> None:
+    """A handout number is a claim about someone else's book: only checked ones are cited."""
+    cited = {s.id: c.locator for s in published_skills(handbook).values() for c in s.sources if c.locator}
+    assert cited == {k: v["locator"] for k, v in CHECKED_SOURCES.items()}
+    assert all(HANDOUT.match(locator) for locator in cited.values()), cited
+    for skill in published_skills(handbook).values():
+        located = [c for c in skill.sources if c.locator]
+        assert all(c.title == "DBT Skills Training Handouts and Worksheets" and c.year == 2015 for c in located)
+
+
+def test_the_site_says_what_a_page_is_adapted_from(handbook: Handbook) -> None:
+    from skillbook.sphinxext.cards import review_footer
+
+    footer = review_footer(published_skills(handbook)["stop"]).astext()
+    assert ("Adapted from Marsha M. Linehan, DBT Skills Training Manual, 2nd edition (Guilford Press, 2015); "
+            "Marsha M. Linehan, DBT Skills Training Handouts and Worksheets, 2nd edition (Guilford Press, 2015), "
+            "Distress Tolerance Handout 4.") in footer

@@ -288,6 +288,13 @@ def test_paper_and_forms_take_every_generated_word_from_the_table(conditional: P
         site += [sb.skill_card(skill, skill.docname, module, vocabulary, "content/find-a-skill", [], [], {}),
                  sb.review_footer(skill)]
     shown = [node.astext() for node in site]
+    # the pocket pages and the crisis box printed with every site page
+    from skillbook.sphinxext import SiteData
+    from skillbook.sphinxext.pages import pocket_body, print_crisis_box
+
+    pages = [pocket_body(skill, "skill.html", "cards.pdf") for skill in result.handbook.skills]
+    pages.append(print_crisis_box(SiteData(project, result.handbook, {})))
+    shown += [text for html in pages for text in re.findall(r">([^<]+)<", html)]
     leftover = {w for text in shown for w in re.findall(r"[A-Za-z]+", re.sub(r"⟪[^⟫]*⟫", " ", text))
                 if w not in author_words}
     assert not leftover, " ".join(sorted(leftover))

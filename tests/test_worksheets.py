@@ -259,6 +259,9 @@ def test_shipped_worksheets(shipped: tuple[Path, dict[str, Path], int]) -> None:
     assert rendered_count == len(published) + len(card_sheets) and len(published) >= 26
     diary = PdfReader(files["weekly-diary-card"])
     assert len(diary.pages) <= 2 and all(p.mediabox.width > p.mediabox.height for p in diary.pages)
+    for card in (h for h in published if h.type == "coaching-card"):  # one A5 sheet, front and back
+        pages = PdfReader(files[card.id]).pages
+        assert len(pages) <= 2 and all(round(p.mediabox.width) == 420 for p in pages), card.id
     for homework in published:
         text = PdfReader(files[homework.id]).pages[0].extract_text()
         assert homework.title in text, homework.id

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from skillbook.models import Field
+    from skillbook.models import Citation, Field
 
 Phrase = str | tuple[str, ...]
 
@@ -92,17 +92,24 @@ EN: dict[str, Phrase] = {
     "site.feelings": "Feelings", "site.situations": "Situations",
     "site.type": "Type", "site.how_often": "How often", "site.time": "Time",
     "site.download": "Download the printable, fillable PDF of “{title}”",
-    "site.practises": "Skills it practices", "site.form_asks": "What the form asks", "site.required": " (required)",
+    "site.practises": "Skills it practises", "site.form_asks": "What the form asks", "site.required": " (required)",
     "site.not_reviewed": "Not yet clinically reviewed. ",
     "site.not_reviewed_text": "No clinician has reviewed this page yet. Use it together with your treatment team, "
                               "and ask them about anything that does not fit you.",
     "site.reviewed": "Last clinically reviewed on {date} by {reviewers}. Next review due {due}.",
     "site.version": "Version {version} · updated {date}",
+    "site.sources": "Adapted from {sources}.",
+    "cite.edition": "{edition} edition", "cite.and": "; ",
     "site.draft": "Draft preview. ",
     "site.draft_text": "This page is a draft: it is not published and readers cannot see it.",
     "site.module_skills": "Skills in this module", "site.module_homework": "Worksheets and logs",
     "site.packet_link": "all worksheets and logs of {module}", "site.packet": "Print them all at once: {link} (PDF).",
     "site.for_clinicians": "For clinicians",
+    # a skill's pocket page: one phone screen
+    "pocket.title": "{title}: pocket card", "pocket.caution": "Caution", "pocket.every_note": "Every safety note",
+    "pocket.see_caution": "(see the caution above)", "pocket.how": "How to do each step",
+    "pocket.as_text": "As a text message", "pocket.whole_skill": "The whole skill",
+    "pocket.pdf": "Printable pocket cards (PDF)",
     # the site's page of changes since the previous release
     "changes.not_compared": "This is version {version}. It was not compared with an earlier release, so no changes "
                             "are listed.",
@@ -150,6 +157,14 @@ class Words:
 
     def long_date(self, day: dt.date) -> str:
         return f"{day.day} {self.list('months')[day.month - 1]} {day.year}"
+
+    def citation(self, source: Citation) -> str:
+        """A source as a reader would cite it: `Marsha M. Linehan, DBT Skills Training Manual, 2nd edition
+        (Guilford Press, 2015), Chapter 10`."""
+        published = ", ".join(p for p in (source.publisher, str(source.year or "")) if p)
+        title = source.title + (", " + self.format("cite.edition", edition=source.edition) if source.edition else "")
+        parts = [p for p in (source.authors, title + (f" ({published})" if published else ""), source.locator) if p]
+        return ", ".join(parts)
 
     def describe_field(self, field: Field) -> str:
         """How a field is answered, in words: `a rating from 0 to 5 (0 = None, 5 = Very strong)`."""

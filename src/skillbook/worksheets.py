@@ -235,11 +235,15 @@ def _worksheet_html(homework: Homework, published: dict[str, Skill], config: Pro
     language, site_title = config.language, config.title
     words = words_for(homework.language)
     landscape = homework.type == "diary-card" or any(f.type == "grid" for f in homework.fields)
+    page = {"coaching-card": "card", "diary-card": "landscape"}.get(homework.type,
+                                                                   "landscape" if landscape else "portrait")
     practised = [published[s] for s in homework.skills if s in published]
     skills = ", ".join(s.title for s in practised)
-    # each skill of the sheet: its safety notes before its steps (the steps only where they fit)
-    reminders = "\n".join(skill_reminder(s, words, with_steps=len(practised) <= 2 and not landscape)
-                          for s in practised if s.all_cautions or (len(practised) <= 2 and not landscape))
+    # each skill of the sheet: its safety notes before its steps (the steps only on a full portrait
+    # page with room for them; a card or a landscape grid keeps the safety notes alone)
+    with_steps = len(practised) <= 2 and page == "portrait"
+    reminders = "\n".join(skill_reminder(s, words, with_steps=with_steps)
+                          for s in practised if s.all_cautions or with_steps)
     facts = [
         escape(words.named("type", homework.type)),
         escape(words.format("paper.how_often", frequency=words.named("frequency", homework.frequency).lower())),
@@ -253,8 +257,6 @@ def _worksheet_html(homework: Homework, published: dict[str, Skill], config: Pro
     created = homework.updated.isoformat()
     instructions = render_body(split_clinician_notes(homework.body)[0], source_path=homework.source_path,
                                crisis_words=words["paper.crisis_ref"]).html
-    page = {"coaching-card": "card", "diary-card": "landscape"}.get(homework.type,
-                                                                   "landscape" if landscape else "portrait")
     status = escape(words.format("paper.status", version=homework.version, date=words.long_date(homework.updated))
                     + ("" if homework.review else words["paper.unreviewed"]))
     return f"""<!DOCTYPE html>

@@ -212,7 +212,7 @@ def body_json(body: RichText) -> dict[str, Any]:
 
 def _citation(citation: Citation) -> dict[str, Any]:
     data: dict[str, Any] = {"title": citation.title}
-    for key in ("authors", "publisher", "edition", "url", "doi", "isbn"):
+    for key in ("authors", "publisher", "edition", "locator", "url", "doi", "isbn"):
         value = getattr(citation, key)
         if value:
             data[key] = value

@@ -251,4 +251,7 @@ def review_footer(item: Item) -> nodes.container:
                                          due=words.long_date(review.next_review)))
     footer += paragraph(words.format("site.version", version=item.version, date=words.long_date(item.updated)),
                         classes=["skillbook-version"])
+    if item.sources:
+        footer += paragraph(words.format("site.sources", sources=words["cite.and"].join(
+            words.citation(s) for s in item.sources)), classes=["skillbook-sources"])
     return footer

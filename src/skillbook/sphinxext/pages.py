@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from skillbook.models import Homework, Module, Skill
+from skillbook.models import Homework, Module, Skill, Step
+from skillbook.paper import crisis_box
 from skillbook.sphinxext import cards as sb
 from skillbook.sphinxext.navigation import Contents, read_contents, render_contents
 from skillbook.sphinxext.offline import MANIFEST, write_offline
 from skillbook.sphinxext.search import PageText, page_words, search_index
 from skillbook.textmessage import text_message
+from skillbook.wording import Words, words_for
 from skillbook.worksheets import cards_name
 
 if TYPE_CHECKING:
@@ -81,22 +83,12 @@ def _extra_css(app: Sphinx) -> list[tuple[str, str]]:
 
 
 def print_crisis_box(data: SiteData) -> str:
-    """The configured crisis contacts, printed at the foot of every page (hidden on screen)."""
+    """The configured crisis contacts, printed at the foot of every page (hidden on screen): the
+    worksheets' own box, so that paper from the site and paper from a PDF say the same."""
     config = data.project.config
     if not config.crisis_regions:
         return ""
-    parts = ['<div class="sb-print-crisis"><p><strong>Crisis help.</strong> '
-             f"{escape(config.crisis_intro)}</p>"]
-    for region in config.crisis_regions:
-        services = "; ".join(
-            escape(s.name) + (f" {escape(s.phone)}" if s.phone else "")
-            + (f", text {escape(s.text_keyword + ' to ' if s.text_keyword else '')}{escape(s.text)}" if s.text else "")
-            for s in region.services)
-        emergency = " or ".join(escape(n) for n in region.emergency)
-        parts.append(f"<p>{escape(region.name)}: emergency {emergency}" + (f"; {services}" if services else "")
-                     + ".</p>")
-    parts.append("<p>My therapist or coaching line: ______________________</p></div>")
-    return "".join(parts)
+    return f'<div class="sb-print-crisis">{crisis_box(config, words_for(config.language))}</div>'
 
 
 def extra_pages(app: Sphinx, data: SiteData) -> Iterator[tuple[str, dict[str, Any], str]]:
@@ -107,9 +99,9 @@ def extra_pages(app: Sphinx, data: SiteData) -> Iterator[tuple[str, dict[str, An
         if skill.is_published:
             name = pocket_page(skill.id)
             pdf = app.config.skillbook_pdfs.get(cards_name(skill.module))
-            yield name, {"title": f"{skill.title}: pocket card", "body": pocket_body(
-                skill, app.builder.get_relative_uri(name, skill.docname),
-                sb.relative_uri(name, pdf) if pdf else None)}, "pocket.html"
+            yield name, {"title": words_for(skill.language).format("pocket.title", title=skill.title),
+                         "body": pocket_body(skill, app.builder.get_relative_uri(name, skill.docname),
+                                             sb.relative_uri(name, pdf) if pdf else None)}, "pocket.html"
 
 
 POCKET_TEXT = 420  # characters of step prompts and cautions a card shows in full on a phone
@@ -122,10 +114,12 @@ def pocket_page(skill_id: str) -> str:
 def pocket_body(skill: Skill, page: str, pdf: str | None) -> str:
     """The card: title, the cautions (the skill's, then each step's), the steps, the text-message form."""
     form = text_message(skill)
+    words = words_for(skill.language)
     lines = [f'<div class="skillbook-pocket"><h1>{escape(skill.title)}</h1>']
     if skill.all_cautions:  # the gist on the card, every note one tap away
-        lines.append('<div class="admonition caution"><p class="admonition-title">Caution</p>'
-                     f"<p>{escape(form.cautions)}</p><details><summary>Every safety note</summary><ul>")
+        lines.append(f'<div class="admonition caution"><p class="admonition-title">{escape(words["pocket.caution"])}'
+                     f"</p><p>{escape(form.cautions)}</p><details><summary>{escape(words['pocket.every_note'])}"
+                     "</summary><ul>")
         lines += [f"<li>{escape(c)}</li>" for c in skill.cautions]
         lines += [f"<li>{escape(s.name)}: {escape(s.caution)}</li>" for s in skill.steps if s.caution]
         lines.append("</ul></details></div>")
@@ -135,28 +129,33 @@ def pocket_body(skill: Skill, page: str, pdf: str | None) -> str:
     for step in skill.steps:
         label = f"{step.key} – {step.name}" if step.key else step.name
         if inline:
-            caution = (f'<br><span class="skillbook-step-caution"><strong>Caution:</strong> {escape(step.caution)}'
-                       "</span>") if step.caution else ""
-            lines.append(f"<li><strong>{escape(label)}</strong>: {escape(step.prompt)}{caution}</li>")
+            lines.append(f"<li><strong>{escape(label)}</strong>: {escape(step.prompt)}"
+                         f"{_step_caution(step, words)}</li>")
         else:
-            marker = ' <span class="skillbook-step-caution">(see the caution above)</span>' if step.caution else ""
+            marker = (f' <span class="skillbook-step-caution">{escape(words["pocket.see_caution"])}</span>'
+                      if step.caution else "")
             lines.append(f"<li><strong>{escape(label)}</strong>{marker}</li>")
     lines.append("</ol>")
     if not inline:
-        lines.append('<details class="skillbook-how"><summary>How to do each step</summary><ol>')
-        for step in skill.steps:
-            caution = (f'<br><span class="skillbook-step-caution"><strong>Caution:</strong> {escape(step.caution)}'
-                       "</span>") if step.caution else ""
-            lines.append(f"<li><strong>{escape(step.name)}</strong>: {escape(step.prompt)}{caution}</li>")
+        lines.append(f'<details class="skillbook-how"><summary>{escape(words["pocket.how"])}</summary><ol>')
+        lines += [f"<li><strong>{escape(step.name)}</strong>: {escape(step.prompt)}{_step_caution(step, words)}</li>"
+                  for step in skill.steps]
         lines.append("</ol></details>")
-    lines.append('<details class="skillbook-sms"><summary>As a text message</summary>')
+    lines.append(f'<details class="skillbook-sms"><summary>{escape(words["pocket.as_text"])}</summary>')
     lines += [f"<p>{escape(m)}</p>" for m in (*form.steps, *([form.cautions] if form.cautions else []))]
     lines.append("</details>")
-    links = [f'<a href="{escape(page)}">The whole skill</a>']
+    links = [f'<a href="{escape(page)}">{escape(words["pocket.whole_skill"])}</a>']
     if pdf:
-        links.append(f'<a href="{escape(pdf)}">Printable pocket cards (PDF)</a>')
+        links.append(f'<a href="{escape(pdf)}">{escape(words["pocket.pdf"])}</a>')
     lines.append(f'<p class="skillbook-pocket-links">{" · ".join(links)}</p></div>')
     return "\n".join(lines)
+
+
+def _step_caution(step: Step, words: Words) -> str:
+    if not step.caution:
+        return ""
+    return (f'<br><span class="skillbook-step-caution"><strong>{escape(words["site.caution"])}</strong>'
+            f"{escape(step.caution)}</span>")
 
 
 def finish(app: Sphinx, data: SiteData) -> None:
