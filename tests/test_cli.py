@@ -72,12 +72,12 @@ def test_all_problems_of_all_files_are_reported(make_project: MakeProject) -> No
     assert "Traceback" not in result.stdout + result.stderr
     out = result.stdout
     skill = "content/skills/test-module/sample-skill.md"
-    for expected in (f"{skill}:5:9: error[allowed]: status: `publishd` is not allowed",
-                     f"{skill}:6:10: error[type]: version must be text, not `1.0`",
-                     f"{skill}:13:5: error[required]: missing required field `prompt` in steps[0]",
-                     f"{skill}:15:19: error[vocabulary]: tags.emotions[0]: `angry` is not in the emotions vocabulary",
+    for expected in (f"{skill}:5:9: error[allowed]: `status`: `publishd` is not allowed",
+                     f"{skill}:6:10: error[type]: `version` must be text, not `1.0`",
+                     f"{skill}:13:5: error[required]: missing required field `prompt` in the 1st step",
+                     f"{skill}:15:19: error[vocabulary]: the 1st emotion: `angry` is not one of the emotions; it is an everyday word for `anger`",
                      f"{skill}:18:1: error[raw-html]",
-                     "content/homework/sample-worksheet.md:3:1: error[yaml-syntax]"):
+                     "content/homework/sample-worksheet.md:2:1: error[yaml-syntax]: YAML syntax error: the `[` opened in `id: [unclosed` is never closed"):
         assert expected in out, out
     assert "hint: did you mean `published`?" in out
     assert 'hint: put the value in quotes, e.g. version: "1.0"' in out

@@ -97,12 +97,12 @@ def test_validate_asks_for_each_missing_id_with_a_proposal(make_project: MakePro
         main(["--project", str(root), "validate"])
     out = capsys.readouterr().out
     assert exit_info.value.code == 1
-    assert re.search(r"sample-skill.md:\d+:\d+: error\[required\]: missing required field `id` in steps\[0\]\n"
+    assert re.search(r"sample-skill.md:\d+:\d+: error\[required\]: missing required field `id` in the 1st step\n"
                      r"    hint: add `id: notice`", out), out
-    assert "error[option-id]: fields[1].options[0]: the option `At home` has no id" in out
+    assert "error[option-id]: the 1st option of field `where`: the option `At home` has no id" in out
     assert "hint: write it as `{id: at-home, label: At home}`" in out
-    assert "error[option-id]: fields[1].options[1]: the option `At work` has no id" in out
-    assert "error[column-id]: fields[2].columns[0]: the column `Mon` has no id" in out
+    assert "error[option-id]: the 2nd option of field `where`: the option `At work` has no id" in out
+    assert "error[column-id]: the 1st column of field `days`: the column `Mon` has no id" in out
     root_ids = subprocess.run([sys.executable, "-m", "skillbook", "ids", "--write"], cwd=root,
                               capture_output=True, text=True)
     assert root_ids.returncode == 0 and "wrote 5 id(s) into 2 file(s)" in root_ids.stderr, root_ids.stderr
@@ -127,7 +127,7 @@ def test_ids_must_be_unique_and_conditions_must_point_back(make_project: MakePro
     with pytest.raises(SystemExit):
         main(["--project", str(root), "validate"])
     out = capsys.readouterr().out
-    assert "error[duplicate-id]: fields[1].options[1].id: the 1st and the 2nd option both have the id `home`" in out
+    assert "error[duplicate-id]: `options` of field `where`: the 1st and the 2nd option both have the id `home`" in out
     assert "`work` is not an option of `where`" in out and "use the id of one of its options: `home`" in out
     assert "show_if names `later`, which is not an earlier field of this worksheet" in out
     assert "show_if names `why`, a text field" in out
@@ -328,7 +328,7 @@ def test_a_condition_without_its_answer_is_one_mistake_with_one_message(make_pro
     with pytest.raises(SystemExit):
         main(["--project", str(root), "validate"])
     out = capsys.readouterr().out
-    assert "missing required field `answer` in fields[2].show_if" in out
+    assert "missing required field `answer` in `show_if` of field `why`" in out
     assert "is not an option" not in out and out.count("error[") == 1, out
 
 

@@ -8,6 +8,7 @@ options are Markdown to MyST, so they are checked by the same rules, as are incl
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -114,11 +115,29 @@ def check_body(document: Document, rules: BodyRules, required_sections: tuple[st
                                "the title comes from `title:`; use `##` for sections")
         found = {_normal(text) for level, text, _ in headings if level == 2}
         for section in required_sections:
-            if _normal(section) not in found:
-                last = max(1, document.body.count("\n") + 1)
-                context.report(last, "missing-section", f"the body has no `## {section}` section",
-                               f"add a section starting with the line `## {section}`")
+            if _normal(section) in found:
+                continue
+            near = _near_miss(section, headings)
+            if near:  # `## Practise` or `### Practice` for `## Practice`: the author meant this heading
+                level, text, line = near
+                context.report(line, "missing-section", f"`{'#' * level} {text}` on line "
+                               f"{document.body_line(line)}: the section must be `## {section}`",
+                               f"change the heading to `## {section}`")
+                continue
+            last = max(1, document.body.count("\n") + 1)
+            context.report(last, "missing-section", f"the body has no `## {section}` section",
+                           f"add a section starting with the line `## {section}`")
     return context.issues
+
+
+def _near_miss(section: str, headings: list[tuple[int, str, int]]) -> tuple[int, str, int] | None:
+    """A heading that is the required section at another level, or spelt a little differently."""
+    wanted = _normal(section)
+    for heading in headings:
+        text = _normal(heading[1])
+        if text == wanted or difflib.SequenceMatcher(None, text, wanted).ratio() >= 0.8:
+            return heading
+    return None
 
 
 def _normal(heading: str) -> str:

@@ -11,16 +11,22 @@ from typing import Any
 from skillbook.discover import Kind
 from skillbook.document import Document
 from skillbook.issues import Issue, Severity
-from skillbook.yamlload import PathKey, format_path
+from skillbook.placenames import KIND_NOUNS, describe, list_item
+from skillbook.yamlload import PathKey
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One document whose front matter passed its schema."""
+    """One document whose front matter passed its schema (or, `partial`, the parts of it that did)."""
 
     kind: Kind
     data: dict[str, Any]
     document: Document
+    partial: bool = False  # its front matter has problems: `data` holds only the sound fields
+
+    @property
+    def noun(self) -> str:
+        return KIND_NOUNS[self.kind.value]
 
     @property
     def id(self) -> str:
@@ -61,7 +67,7 @@ def check_cross_references(
         known = index[entry.kind].get(entry.id)
         if known is not None:
             issues.append(entry.issue(("id",), "duplicate-id",
-                                      f"{entry.kind.value} id `{entry.id}` is already used by "
+                                      f"{entry.noun} id `{entry.id}` is already used by "
                                       f"{known.document.source.rel}",
                                       "ids must be unique; rename one file and its id"))
             continue
@@ -75,19 +81,45 @@ def check_cross_references(
                 close = difflib.get_close_matches(target_id, sorted(index[target_kind]), n=1)
                 hint = f"did you mean `{close[0]}`?" if close else (
                     "create it (skillbook new) or remove the reference")
-                issues.append(entry.issue(path, "unknown-reference",
-                                          f"{format_path(path)} names {target_kind.value} `{target_id}`, "
-                                          "which does not exist", hint))
+                noun = KIND_NOUNS[target_kind.value]
+                place = describe(path, entry.data)
+                message = (f"{place}, `{target_id}`, does not exist" if list_item(path) and noun in place
+                           else f"{place} names {noun} `{target_id}`, which does not exist")
+                issues.append(entry.issue(path, "unknown-reference", message, hint))
             elif target is entry and target_kind is entry.kind:
-                issues.append(entry.issue(path, "self-reference", f"{format_path(path)} names the item itself",
-                                          "remove it"))
+                issues.append(entry.issue(path, "self-reference", f"{describe(path, entry.data)} names the "
+                                          f"{entry.noun} itself", "remove it"))
             elif entry.status == "published" and target.status != "published":
                 issues.append(entry.issue(path, "links-unpublished",
-                                          f"published {entry.kind.value} points at {target.status} "
-                                          f"{target_kind.value} `{target_id}`",
-                                          f"publish `{target_id}` first, or remove the reference"))
-        issues.extend(_review_issues(entry, today, require_review))
+                                          f"published {entry.noun} points at {target.status} "
+                                          f"{KIND_NOUNS[target_kind.value]} `{target_id}`",
+                                          f"publish `{target_id}` first (skillbook publish {target_id}), "
+                                          "or remove the reference"))
+            else:
+                issues.extend(_one_sided(entry, path, target))
+        if not (entry.partial and "review" not in entry.data and "review" in (entry.document.meta.data
+                                                                              if entry.document.meta else {})):
+            issues.extend(_review_issues(entry, today, require_review))
     return issues
+
+
+# a skill's `worksheets` and a worksheet's `skills` say the same thing from both ends
+_BOTH_WAYS = {(Kind.SKILL, "worksheets"): "skills", (Kind.HOMEWORK, "skills"): "worksheets"}
+
+
+def _one_sided(entry: Entry, path: PathKey, target: Entry) -> list[Issue]:
+    back = _BOTH_WAYS.get((entry.kind, str(path[0])))
+    if back is None or len(path) != 2 or target.partial:
+        return []
+    if entry.status != "published" and target.status == "published":
+        return []  # the published end cannot list a draft back until the draft is published
+    listed = target.data.get(back)
+    if isinstance(listed, list) and entry.id in listed:
+        return []
+    return [entry.issue(path, "one-sided-link",
+                        f"{entry.noun} `{entry.id}` lists {target.noun} `{target.id}`, which does not list it back",
+                        f"add `{entry.id}` to `{back}:` in {target.document.source.rel}, or remove it here",
+                        Severity.WARNING)]
 
 
 def _identity(entry: Entry) -> list[Issue]:
@@ -98,7 +130,7 @@ def _identity(entry: Entry) -> list[Issue]:
         where, thing = ("its folder name", "folder") if entry.kind is Kind.MODULE else ("the file name", "file")
         issues.append(entry.issue(("id",), "id-filename", f"id `{entry.id}` does not match {where} `{expected}`",
                                   f"set `id: {expected}` or rename the {thing}"))
-    if entry.kind is Kind.SKILL and entry.data.get("module") != source.module_folder:
+    if entry.kind is Kind.SKILL and "module" in entry.data and entry.data["module"] != source.module_folder:
         issues.append(entry.issue(("module",), "module-folder",
                                   f"module `{entry.data.get('module')}` does not match the folder "
                                   f"`{source.module_folder}` the skill is in",
@@ -131,7 +163,7 @@ def _review_issues(entry: Entry, today: dt.date, require_review: bool) -> list[I
     if not review:
         if require_review:
             return [entry.issue(("status",), "review-required",
-                                f"published {entry.kind.value} has no clinical review record",
+                                f"published {entry.noun} has no clinical review record",
                                 "this project sets require_review: true; keep it a draft until reviewed")]
         return []
     due = review.get("next_review")

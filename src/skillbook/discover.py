@@ -84,8 +84,8 @@ def discover(project: Project) -> tuple[list[Source], list[Issue]]:
         source = _classify(path, rel, parts)
         if source is None:
             issues.append(Issue(rel, 1, 1, "unexpected-location",
-                                "content file is not where a module, skill or homework item can live",
-                                "skills go in content/skills/<module>/<id>.md, homework in "
+                                "content file is not where a module, skill or worksheet can live",
+                                "skills go in content/skills/<module>/<id>.md, worksheets in "
                                 "content/homework/<id>.md, other pages directly in content/"))
             continue
         sources.append(source)

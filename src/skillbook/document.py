@@ -17,6 +17,7 @@ import nbformat
 from skillbook.allowlist import CONTROL_CHARACTERS, control_character_problem, reserved_key
 from skillbook.discover import Kind, Source
 from skillbook.issues import Issue
+from skillbook.placenames import KIND_NOUNS
 from skillbook.yamlload import LoadedYaml, load_yaml
 
 _FENCE = "---"
@@ -95,7 +96,7 @@ def _read_markdown(source: Source, text: str) -> tuple[Document | None, list[Iss
         issues = []
         if needs_meta:
             issues.append(Issue(source.rel, 1, 1, "front-matter-missing",
-                                f"a {source.kind.value} needs YAML front matter at the top",
+                                f"a {KIND_NOUNS[source.kind.value]} needs YAML front matter at the top",
                                 "start the file with a line `---`, the fields, and another `---` "
                                 "(`skillbook new` writes a template)"))
         return Document(source, None, text, LineMap()), issues
@@ -173,7 +174,7 @@ def _read_notebook(source: Source, text: str) -> tuple[Document | None, list[Iss
         body_map.extend([*where, where[-1] if where else first])
     if meta is None and source.kind is not Kind.PAGE:
         issues.append(Issue(source.rel, 1, 1, "front-matter-missing",
-                            f"a {source.kind.value} notebook needs front matter in its first cell",
+                            f"a {KIND_NOUNS[source.kind.value]} notebook needs front matter in its first cell",
                             "make the first cell a Markdown cell starting with `---`, the fields, `---`"))
     elif meta is not None:
         issues.extend(_meta_issues(source, meta, front_matter_line))

@@ -21,7 +21,8 @@ from skillbook.config import LANGUAGE_TAG, SEMVER
 from skillbook.discover import Kind
 from skillbook.errors import ConfigError
 from skillbook.issues import Issue
-from skillbook.yamlload import LoadedYaml, PathKey, format_path, load_yaml
+from skillbook.placenames import ITEM_NOUNS, describe, ordinal
+from skillbook.yamlload import LoadedYaml, PathKey, load_yaml
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
@@ -53,7 +54,6 @@ _COLUMN_KEYS = frozenset({"id", "label"})
 # Named sets of grid columns: their ids (FHIR's days-of-week codes, ISO 8601 order, Monday first);
 # the labels come from the content language's words (wording.WEEKDAYS)
 COLUMN_SETS: dict[str, tuple[str, ...]] = {"week": ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
-_NOUNS = {"fields": "field", "rows": "row", "options": "option", "columns": "column", "steps": "step"}
 IDS_COMMAND = "`skillbook ids` proposes one for every option, column and step that has none"
 
 
@@ -73,12 +73,6 @@ def proposed_id(label: str) -> str:
     while len(kept) > 1 and kept[-1] in _LINKING_WORDS:
         kept.pop()
     return "-".join(w for w in kept if w) or "item"
-
-
-def ordinal(number: int) -> str:
-    """1 -> `1st`, 2 -> `2nd`, 11 -> `11th`: positions as authors count them."""
-    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
 
 
 def _custom(rule: str, message: str, hint: str = "", subpath: PathKey = ()) -> str:
@@ -102,9 +96,9 @@ class ContentValidator(Validator):  # type: ignore[misc]
     def _validate_slug(self, constraint: bool, field: str, value: Any) -> None:
         """{'type': 'boolean'}"""
         if constraint and isinstance(value, str) and not SLUG.fullmatch(value):
-            suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "my-skill"
             self._error(field, _custom("slug", f"`{value}` is not a valid id",
-                                       f"use lowercase letters, digits and single hyphens, e.g. `{suggestion}`"))
+                                       "use lowercase letters, digits and single hyphens, "
+                                       f"e.g. `{proposed_id(value)}`"))
 
     def _validate_semver(self, constraint: bool, field: str, value: Any) -> None:
         """{'type': 'boolean'}"""
@@ -132,14 +126,12 @@ class ContentValidator(Validator):  # type: ignore[misc]
         """{'type': 'string'}"""
         words: set[str] = self._config["vocabulary"].get(constraint, set())
         if isinstance(value, str) and value not in words:
-            close = difflib.get_close_matches(value, sorted(words), n=1) or \
-                sorted(w for w in words if value and (w.startswith(value) or value in w.split("-")))[:1]
-            hint = f"did you mean `{close[0]}`? " if close else ""
-            # a short list is worth saying in full; a long one is better read in the file
-            allowed = (f"use one of: {', '.join(sorted(words))}" if len(words) <= 8
-                       else f"see schemas/vocabulary.yml for the allowed {constraint}")
-            self._error(field, _custom("vocabulary", f"`{value}` is not in the {constraint} vocabulary",
-                                       hint + allowed))
+            tags = self.root_document.get("tags") if isinstance(self.root_document, dict) else None
+            listed = {k: set(v) for k, v in tags.items() if isinstance(v, list) and all(
+                isinstance(w, str) for w in v)} if isinstance(tags, dict) else {}
+            message, hint = vocabulary_hint(value, constraint, self._config["vocabulary"],
+                                            self._config.get("aliases") or {}, listed)
+            self._error(field, _custom("vocabulary", message, hint))
 
     def _validate_ordered_dates(self, constraint: bool, field: str, value: Any) -> None:
         """{'type': 'boolean'}"""
@@ -159,7 +151,7 @@ class ContentValidator(Validator):  # type: ignore[misc]
         """{'type': 'boolean'}"""
         if not constraint or not isinstance(value, list):
             return
-        noun = _NOUNS.get(field, "item")
+        noun = ITEM_NOUNS.get(field, "item")
         seen: dict[str, int] = {}
         for index, item in enumerate(value):
             ident = item.get("id") or item.get("skill") if isinstance(item, dict) else None
@@ -329,6 +321,50 @@ class Term:
     crisis_first: bool = False  # wherever it leads to skills, crisis help and the safety plan come first
 
 
+_OTHER_KIND = {"emotions": "situations", "situations": "emotions"}
+
+
+def vocabulary_hint(value: str, kind: str, vocabulary: dict[str, set[str]],
+                    aliases: dict[str, tuple[str, str]], listed: dict[str, set[str]] | None = None
+                    ) -> tuple[str, str]:
+    """Why a tag is refused and what to write: the word it is an everyday name for, the other tag
+    kind it belongs to, the near misses, then every allowed word, the closest first."""
+    noun = ITEM_NOUNS.get(kind, kind)
+    words = vocabulary.get(kind, set())
+    folded = value.casefold().strip()
+    # a long list is easier to read with the likeliest words first; a short one reads best in order
+    closest = sorted(words, key=lambda w: (-difflib.SequenceMatcher(None, folded, w).ratio(), w)) \
+        if len(words) > 5 else sorted(words)
+    allowed = f"the {kind} are: {', '.join(closest)}" if kind in _OTHER_KIND else f"use one of: {', '.join(closest)}"
+    alias = aliases.get(folded)
+    if alias and alias[0] == kind:
+        return (f"`{value}` is not one of the {kind}; it is an everyday word for `{alias[1]}`",
+                f"write `{alias[1]}`")
+    other = _OTHER_KIND.get(kind)
+    if other and (folded in vocabulary.get(other, set()) or (alias and alias[0] == other)):
+        ident = folded if folded in vocabulary.get(other, set()) else alias[1] if alias else folded
+        near = _near_words(folded, words, aliases, kind)
+        also = f", or use the {noun} {' or '.join(f'`{w}`' for w in near)}" if near else ""
+        named = f" (`{ident}`)" if ident != folded else ""
+        article = "an" if noun[0] in "aeiou" else "a"
+        message = f"`{value}` is a {ITEM_NOUNS[other]}{named}, not {article} {noun}"
+        if ident in (listed or {}).get(other, set()):
+            return message, f"remove it here: `{ident}` is already in `tags.{other}`" + also
+        return message, f"move it to `tags.{other}`" + (f" as `{ident}`" if named else "") + also
+    near = _near_words(folded, words, aliases, kind)
+    guess = f"did you mean {' or '.join(f'`{w}`' for w in near)}? " if near else ""
+    return f"`{value}` is not one of the allowed {kind}", guess + allowed
+
+
+def _near_words(folded: str, words: set[str], aliases: dict[str, tuple[str, str]], kind: str) -> list[str]:
+    """Allowed words that are a likely slip for `folded`: a close spelling of the word or of one of its
+    everyday names (`stressed` for anxiety, when `stress` was written)."""
+    spelled = difflib.get_close_matches(folded, sorted(words), n=2, cutoff=0.75)
+    named = [ident for alias, (k, ident) in sorted(aliases.items()) if k == kind and len(folded) >= 4
+             and (alias.startswith(folded) or folded.startswith(alias))]
+    return list(dict.fromkeys([*spelled, *named]))[:2]
+
+
 @dataclass(frozen=True)
 class SchemaSet:
     """The validators for every kind, built once, plus what the other checks need from schemas/."""
@@ -348,6 +384,8 @@ def load_schemas(schemas_dir: Path, *, today: dt.date | None = None) -> SchemaSe
     vocabulary = {name: {t.id: t.label for t in words} for name, words in terms.items()}
     vocabulary_sets = {name: set(words) for name, words in vocabulary.items()}
     vocabulary_sets["intensity"] = {band.id for band in bands}
+    aliases = {a.casefold(): (kind, t.id) for kind, words in terms.items() for t in words
+               for a in (*t.aliases, t.label)}
     validators: dict[Kind, ContentValidator] = {}
     field_meta: dict[Kind, dict[str, Any]] = {}
     sections: dict[Kind, tuple[str, ...]] = {}
@@ -355,7 +393,7 @@ def load_schemas(schemas_dir: Path, *, today: dt.date | None = None) -> SchemaSe
         data = _read_schema_file(schemas_dir / f"{kind.value}.yml")
         fields = {**common, **(data.get("fields") or {})}
         try:
-            validator = ContentValidator(fields, vocabulary=vocabulary_sets, today=today)
+            validator = ContentValidator(fields, vocabulary=vocabulary_sets, aliases=aliases, today=today)
         except Exception as exc:  # Cerberus raises SchemaError and others for a malformed schema
             raise ConfigError(f"schemas/{kind.value}.yml: invalid schema: {exc}") from None
         validator._schema = _CheckedSchema(validator, validator.schema.schema)
@@ -435,14 +473,44 @@ def _read_bands(entries: Any) -> tuple[Band, ...]:
 
 def check_front_matter(
     schemas: SchemaSet, kind: Kind, rel: str, meta: LoadedYaml
-) -> tuple[dict[str, Any], list[Issue]]:
-    """Validate one document's front matter; returns the normalized data and its issues."""
+) -> tuple[dict[str, Any], list[Issue], frozenset[str]]:
+    """Validate one document's front matter: the normalized data, its issues (one per mistake), and
+    the top-level fields with a problem. Values the YAML loader already reported (an impossible date,
+    a line set aside after a syntax error) are not reported a second time."""
     validator = schemas.validators[kind]
     if validator.validate(meta.data):
-        return dict(validator.document), []
-    issues = [_translate(error, rel, meta, schemas.field_meta[kind]) for error in _leaves(validator._errors)]
+        return dict(validator.document), [], frozenset()
+    leaves = [e for e in _leaves(validator._errors) if not _already_reported(tuple(e.document_path), e, meta)]
+    leaves, renamed = _typos_for_missing_fields(leaves)
+    issues = [_translate(error, rel, meta, schemas.field_meta[kind], renamed.get(tuple(error.document_path)))
+              for error in leaves]
+    faulty = frozenset(str(e.document_path[0]) for e in _leaves(validator._errors) if e.document_path)
     normalized = validator.document if isinstance(validator.document, dict) else meta.data
-    return dict(normalized), issues
+    return dict(normalized), issues, faulty
+
+
+def _already_reported(path: PathKey, error: Any, meta: LoadedYaml) -> bool:
+    if any(p.path is not None and path[:len(p.path)] == p.path for p in meta.problems):
+        return True
+    return error.code == errors.REQUIRED_FIELD.code and str(path[-1]) in meta.set_aside
+
+
+def _typos_for_missing_fields(leaves: list[Any]) -> tuple[list[Any], dict[PathKey, str]]:
+    """`sumary:` is one mistake, not an unknown field plus a missing `summary`: the unknown key that
+    is a near miss of a missing required key takes the place of both."""
+    missing = {tuple(e.document_path) for e in leaves if e.code == errors.REQUIRED_FIELD.code}
+    renamed: dict[PathKey, str] = {}
+    for error in leaves:
+        path = tuple(error.document_path)
+        if error.code != errors.UNKNOWN_FIELD.code:
+            continue
+        wanted = [str(m[-1]) for m in missing if m[:-1] == path[:-1]]
+        close = difflib.get_close_matches(str(path[-1]), wanted, n=1, cutoff=0.6)
+        if close:
+            renamed[path] = close[0]
+            missing.discard((*path[:-1], close[0]))
+    kept = [e for e in leaves if e.code != errors.REQUIRED_FIELD.code or tuple(e.document_path) in missing]
+    return kept, renamed
 
 
 def _leaves(error_list: Any) -> list[Any]:
@@ -468,9 +536,9 @@ def _schema_for(path: PathKey, fields: dict[str, Any]) -> dict[str, Any]:
     return rules
 
 
-def _translate(error: Any, rel: str, meta: LoadedYaml, fields: dict[str, Any]) -> Issue:
+def _translate(error: Any, rel: str, meta: LoadedYaml, fields: dict[str, Any], meant: str | None = None) -> Issue:
     path: PathKey = tuple(error.document_path)
-    name = format_path(path) or "front matter"
+    name = describe(path, meta.data)
     rules = _schema_for(path, fields)
     hint = (rules.get("meta") or {}).get("hint", "")
     example = (rules.get("meta") or {}).get("example", "")
@@ -480,14 +548,14 @@ def _translate(error: Any, rel: str, meta: LoadedYaml, fields: dict[str, Any]) -
         rule, message, custom_hint, subpath = _decode_custom(str(error.info[0]))
         extra: PathKey = tuple(int(p) if p.isdigit() else p for p in subpath)
         where = meta.position((*path, *extra))
-        shown = format_path((*path, *extra))
-        return Issue(rel, where.line, where.column, rule, f"{shown}: {message}", custom_hint)
+        # a duplicate id names its items by position: naming them by the id they share would not say which
+        place = describe(path if rule == "duplicate-id" else (*path, *extra), meta.data)
+        return Issue(rel, where.line, where.column, rule, f"{place}: {message}", custom_hint)
     where = meta.position(path)
     if code == errors.REQUIRED_FIELD.code:
         rule, message = "required", f"missing required field `{path[-1]}`"
-        parent = format_path(path[:-1])
-        if parent:
-            message += f" in {parent}"
+        if path[:-1]:
+            message += f" in {describe(path[:-1], meta.data)}"
         hint = f"add `{example}`" if example else f"add `{path[-1]}: ...`"
         named = _value_at(meta.data, path[:-1])
         if path[-1] == "id" and isinstance(named, dict) and isinstance(named.get("name"), str):
@@ -495,19 +563,29 @@ def _translate(error: Any, rel: str, meta: LoadedYaml, fields: dict[str, Any]) -
     elif code == errors.UNKNOWN_FIELD.code:
         where = meta.key_position(path)
         siblings = _schema_for(path[:-1], fields).get("schema") or {}
-        close = difflib.get_close_matches(str(path[-1]), [str(s) for s in siblings], n=1)
-        rule, message = "unknown-field", f"unknown field `{path[-1]}`"
-        hint = f"did you mean `{close[0]}`?" if close else (
-            "remove it; allowed here: " + ", ".join(sorted(map(str, siblings))) if siblings else "remove it"
-        )
+        place = f" in {describe(path[:-1], meta.data)}" if path[:-1] else ""
+        close = [meant] if meant else difflib.get_close_matches(str(path[-1]), [str(s) for s in siblings], n=1)
+        rule, message = "unknown-field", f"unknown field `{path[-1]}`{place}"
+        if meant:
+            message = f"`{path[-1]}` is not a field{place}: did you mean `{meant}`?"
+            hint = f"rename it to `{meant}`"
+        else:
+            hint = f"did you mean `{close[0]}`?" if close else (
+                "remove it; allowed here: " + ", ".join(sorted(map(str, siblings))) if siblings else "remove it")
     elif code == errors.BAD_TYPE.code:
         expected = error.constraint if isinstance(error.constraint, str) else " or ".join(error.constraint)
         rule, message = "type", f"{name} must be {_type_words(expected)}, not {_describe(value)}"
         if expected == "string" and isinstance(value, int | float) and not isinstance(value, bool):
             written = f'- "{value}"' if isinstance(path[-1], int) else f'{path[-1]}: "{value}"'
             hint = f"put the value in quotes, e.g. {written}"
+        elif expected == "day" and isinstance(value, str) and _real_date(value):
+            message = f"{name} is in quotes, so it is read as text, not as the date {value.strip()}"
+            hint = f"remove the quotes: `{path[-1]}: {value.strip()}`"
         elif expected == "day" and isinstance(value, str):
-            hint = "write the date as YYYY-MM-DD without quotes"
+            hint = "write the date as YYYY-MM-DD without quotes, e.g. 2026-11-01"
+        elif expected == "list" and isinstance(value, str | int | float) and not isinstance(path[-1], int):
+            item = f'"{value}"' if re.search(r"[,:#\[\]{}]", str(value)) else str(value)
+            hint = f"write a list, even of one: `{path[-1]}: [{item}]`"
         elif expected == "dict" and isinstance(path[-1], int):
             keys = ", ".join(f"{k}: ..." for k, r in (rules.get("schema") or {}).items() if r.get("required"))
             hint = f"write each item as a mapping, e.g. `- {{{keys}}}`" if keys else "write each item as a mapping"
@@ -517,7 +595,8 @@ def _translate(error: Any, rel: str, meta: LoadedYaml, fields: dict[str, Any]) -
         rule, message = "empty-value", f"{name} has no value"
         hint = f"give it a value (e.g. `{example}`) or remove the line" if example else "give it a value"
     elif code == errors.UNALLOWED_VALUE.code:
-        allowed = [str(a) for a in error.constraint]
+        allowed = sorted((str(a) for a in error.constraint),
+                         key=lambda a: -difflib.SequenceMatcher(None, str(value), a).ratio())
         close = difflib.get_close_matches(str(value), allowed, n=1)
         rule, message = "allowed", f"{name}: `{value}` is not allowed"
         hint = (f"did you mean `{close[0]}`? " if close else "") + "use one of: " + ", ".join(allowed)
@@ -546,6 +625,14 @@ def _translate(error: Any, rel: str, meta: LoadedYaml, fields: dict[str, Any]) -
             constraint=error.constraint, value=value, field=name
         )
     return Issue(rel, where.line, where.column, rule, message, hint)
+
+
+def _real_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return False
+    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()))
 
 
 _CONDITION_TYPES = ("yes_no", "choice", "checklist")

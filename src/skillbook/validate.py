@@ -19,6 +19,7 @@ from skillbook.discover import SOURCE_SUFFIXES, Kind, Source, discover
 from skillbook.document import Document, read_document
 from skillbook.issues import Issue, Severity
 from skillbook.models import Handbook, Homework, Module, Skill, build_item
+from skillbook.names import credential_warnings
 from skillbook.project import CONFIG_FILE, Project
 from skillbook.schema import DEFAULT_BANDS, Band, SchemaSet, Term, check_front_matter, load_schemas
 from skillbook.textmessage import text_problems
@@ -75,9 +76,11 @@ def validate(project: Project, *, strict: bool = False, today: dt.date | None = 
         elif checked.source.kind is not Kind.PAGE:
             broken.add(checked.source.docname)
             unverified.add(_identity(checked.source))
+            if checked.links is not None and checked.document is not None:
+                entries.append(Entry(checked.source.kind, checked.links, checked.document, partial=True))
     issues.extend(check_cross_references(entries, today=today, require_review=project.config.require_review,
                                          unverified=unverified))
-    handbook = _handbook(entries)
+    handbook = _handbook([e for e in entries if not e.partial])
     items = [*handbook.modules, *handbook.skills, *handbook.homework]
     # a file left out of the handbook because its id is taken exists all the same
     broken |= {e.document.source.docname for e in entries} - {i.docname for i in items}
@@ -110,6 +113,7 @@ class _Checked:
     document: Document | None
     issues: list[Issue]
     data: dict[str, Any] | None
+    links: dict[str, Any] | None = None  # the sound part of a faulty front matter, to check its links
 
 
 # Set before the worker processes fork, so the schemas are inherited instead of pickled.
@@ -192,8 +196,10 @@ def _check_file(source: Source, schemas: SchemaSet, rules: BodyRules) -> _Checke
         return _Checked(source, None, issues, None)
     issues.extend(check_body(document, rules, schemas.required_sections.get(source.kind, ())))
     meta = document.meta
-    if meta is None or meta.problems or not isinstance(meta.data, dict):
+    if meta is None or not isinstance(meta.data, dict):
         return _Checked(source, document, issues, None)
+    # after a YAML problem, what the rest of the front matter allows is still checked, so that one
+    # run reports every mistake; the data is then only used to check links, never to build
     reserved = []
     for key in meta.data:
         refused = allowlist.reserved_key(key) if isinstance(key, str) else None
@@ -203,9 +209,11 @@ def _check_file(source: Source, schemas: SchemaSet, rules: BodyRules) -> _Checke
             reserved.append(key)
     if reserved:  # reported once, in their own words, not again as unknown fields
         meta = replace(meta, data={k: v for k, v in meta.data.items() if k not in reserved})
-    data, schema_issues = check_front_matter(schemas, source.kind, source.rel, meta)
+    data, schema_issues, faulty = check_front_matter(schemas, source.kind, source.rel, meta)
     issues.extend(schema_issues)
-    if source.kind is Kind.SKILL and not schema_issues:
+    issues.extend(credential_warnings(source.rel, meta))
+    faulty |= {str(p.path[0]) for p in meta.problems if p.path} | meta.set_aside
+    if source.kind is Kind.SKILL and not faulty & _TEXT_MESSAGE_INPUTS and not meta.problems:
         for problem in text_problems(data["title"], data.get("acronym", ""), data["steps"],
                                      data.get("cautions") or [], data.get("text_message"),
                                      data.get("language", "en")):
@@ -213,7 +221,14 @@ def _check_file(source: Source, schemas: SchemaSet, rules: BodyRules) -> _Checke
             issues.append(Issue(source.rel, where.line, where.column, "text-message", problem.message, problem.hint))
     if source.kind is Kind.PAGE:
         return _Checked(source, document, issues, None)
-    return _Checked(source, document, issues, None if schema_issues or reserved else data)
+    if schema_issues or reserved or meta.problems:
+        links = {k: v for k, v in data.items() if k not in faulty}
+        usable = all(isinstance(links.get(k), str) for k in ("id", "status"))
+        return _Checked(source, document, issues, None, links if usable else None)
+    return _Checked(source, document, issues, data)
+
+
+_TEXT_MESSAGE_INPUTS = frozenset({"title", "acronym", "steps", "cautions", "text_message", "language"})
 
 
 def _identity(source: Source) -> tuple[Kind, str]:

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from skillbook.allowlist import CONTROL_CHARACTERS, control_character_problem
+from skillbook.yamlsyntax import diagnose
 
 try:  # the C composer is several times faster; it composes only, it never constructs
     from yaml import CSafeLoader as _ComposeLoader
@@ -47,6 +48,7 @@ class YamlProblem:
     rule: str
     message: str
     hint: str
+    path: PathKey | None = None  # the value it leaves unusable, if any: other checks skip it
 
 
 @dataclass
@@ -57,6 +59,7 @@ class LoadedYaml:
     values: dict[PathKey, Position] = field(default_factory=dict)
     keys: dict[PathKey, Position] = field(default_factory=dict)
     problems: list[YamlProblem] = field(default_factory=list)
+    set_aside: set[str] = field(default_factory=set)  # keys on lines a syntax error made unreadable
 
     def position(self, path: PathKey) -> Position:
         """Where the value at `path` is; for a missing value, where its nearest ancestor is."""
@@ -80,56 +83,47 @@ def _identity_lines(line: int) -> int:
     return line
 
 
+_MAX_SYNTAX_ERRORS = 20  # after this many, the rest of the text is not worth guessing at
+
+
 def load_yaml(text: str, *, first_line: int = 1, map_line: LineMapper | None = None) -> LoadedYaml:
     """Load one YAML document.
 
     `first_line` is the file line where `text` starts; `map_line` (if given) instead maps a
-    1-based line of `text` to a file line, for YAML embedded in a notebook cell.
+    1-based line of `text` to a file line, for YAML embedded in a notebook cell. After a syntax
+    error the lines at fault are set aside and the rest is read, so that one run reports every
+    problem the text still allows; `LoadedYaml.set_aside` names the keys that were on those lines.
     """
     to_file: LineMapper = map_line or (lambda n: n + first_line - 1)
     result = LoadedYaml(data=None)
-    try:
-        node = yaml.compose(text, Loader=_ComposeLoader)
-    except yaml.MarkedYAMLError as exc:
-        problem = (exc.problem or "invalid YAML").strip()
-        mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark is not None and "end of stream" in problem:
-            # e.g. an unclosed quote: where it was opened is what the author needs to see
-            mark = exc.context_mark
-            problem = f"{(exc.context or '').strip()} that is never closed"
-        line = to_file(mark.line + 1) if mark else to_file(1)
-        column = mark.column + 1 if mark else 1
-        source_lines = text.splitlines()
-        near = source_lines[mark.line] if mark and mark.line < len(source_lines) else ""
-        if "\t" in near:
-            problem += " (the line contains a tab character)"
-        result.problems.append(
-            YamlProblem(line, column, "yaml-syntax", f"YAML syntax error: {problem}", _syntax_hint(problem))
-        )
-        return result
-    except yaml.YAMLError as exc:  # e.g. a reader error on control characters
-        result.problems.append(
-            YamlProblem(to_file(1), 1, "yaml-syntax", f"YAML error: {exc}",
-                        "remove control characters and check the indentation")
-        )
+    lines = text.splitlines()
+    node = None
+    for _attempt in range(_MAX_SYNTAX_ERRORS):
+        try:
+            node = yaml.compose("\n".join(lines), Loader=_ComposeLoader)
+            break
+        except yaml.MarkedYAMLError as exc:
+            found = diagnose("\n".join(lines), exc)
+            result.problems.append(YamlProblem(to_file(found.line + 1), found.column, "yaml-syntax",
+                                               f"YAML syntax error: {found.message}", found.hint))
+            for index in range(found.line, min(found.line + found.drop, len(lines))):
+                key = lines[index].strip().removeprefix("- ").split(":", 1)[0].strip()
+                if key:
+                    result.set_aside.add(key)
+                lines[index] = ""  # set aside, keeping every other line where it was
+        except yaml.YAMLError as exc:  # e.g. a reader error on control characters
+            result.problems.append(
+                YamlProblem(to_file(1), 1, "yaml-syntax", f"YAML error: {exc}",
+                            "remove control characters and check the indentation")
+            )
+            return result
+    else:
         return result
     if node is None:
         return result
     builder = _Builder(result, to_file)
     result.data = builder.build(node, ())
     return result
-
-
-def _syntax_hint(problem: str) -> str:
-    if "mapping values are not allowed" in problem:
-        return "a value containing ': ' needs quotes, e.g. summary: \"Breathe: then act\""
-    if "tab character" in problem or "'\\t'" in problem:
-        return "indent with spaces, not tabs"
-    if "never closed" in problem:
-        return "close the quote on the same line, or remove it"
-    if "could not find expected ':'" in problem:
-        return "each line needs `key: value`; check for a missing colon or unclosed quote"
-    return "check indentation, colons and quotes around this line"
 
 
 class _Builder:
@@ -141,9 +135,9 @@ class _Builder:
     def _pos(self, node: yaml.Node) -> Position:
         return Position(self.to_file(node.start_mark.line + 1), node.start_mark.column + 1)
 
-    def _problem(self, node: yaml.Node, rule: str, message: str, hint: str) -> None:
+    def _problem(self, node: yaml.Node, rule: str, message: str, hint: str, path: PathKey | None = None) -> None:
         pos = self._pos(node)
-        self.result.problems.append(YamlProblem(pos.line, pos.column, rule, message, hint))
+        self.result.problems.append(YamlProblem(pos.line, pos.column, rule, message, hint, path))
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
         self.nodes_seen += 1
@@ -151,21 +145,21 @@ class _Builder:
             if self.nodes_seen == _MAX_NODES + 1:
                 self._problem(node, "yaml-too-large",
                               "the YAML expands to too many values (anchors and aliases?)",
-                              "write the values out instead of repeating them with aliases")
+                              "write the values out instead of repeating them with aliases", path)
             return None
         self.result.values.setdefault(path, self._pos(node))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ_TAG:
-                self._unsafe_tag(node)
+                self._unsafe_tag(node, path)
                 return None
             return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
-        return self._scalar(node)
+        return self._scalar(node, path)
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any] | None:
         if node.tag != _MAP_TAG:
-            self._unsafe_tag(node)
+            self._unsafe_tag(node, path)
             return None
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -177,7 +171,7 @@ class _Builder:
                 self._problem(key_node, "yaml-complex-key", "a key must be a plain word, not a list or mapping",
                               "use `name: value`")
                 continue
-            key = self._scalar(key_node)
+            key = self._scalar(key_node, path)
             if isinstance(key, list | dict) or key is None:
                 continue
             if isinstance(key, dt.date):
@@ -193,16 +187,16 @@ class _Builder:
             mapping[key] = self.build(value_node, key_path)
         return mapping
 
-    def _scalar(self, node: yaml.Node) -> Any:
+    def _scalar(self, node: yaml.Node, path: PathKey) -> Any:
         if node.tag not in _SCALAR_TAGS:
-            self._unsafe_tag(node)
+            self._unsafe_tag(node, path)
             return None
         try:
             value = _scalar_constructor.construct_object(node, deep=True)
         except (ValueError, OverflowError, yaml.constructor.ConstructorError):
             # PyYAML raises plain ValueError for impossible timestamps such as 2024-02-30
             self._problem(node, "invalid-date", f"`{node.value}` is not a real date",
-                          "write an existing date as YYYY-MM-DD, e.g. 2026-02-28")
+                          "write an existing date as YYYY-MM-DD, e.g. 2026-02-28", path)
             return None
         hidden = control_character_problem(value) if isinstance(value, str) else None
         if hidden:  # written as an escape such as "\e" or "\x1b" inside quotes
@@ -210,10 +204,10 @@ class _Builder:
             return CONTROL_CHARACTERS.sub("\ufffd", value)
         return value
 
-    def _unsafe_tag(self, node: yaml.Node) -> None:
+    def _unsafe_tag(self, node: yaml.Node, path: PathKey) -> None:
         tag = node.tag.replace(_TAG, "!!")
         self._problem(node, "yaml-unsafe-tag", f"YAML tag `{tag}` is not allowed",
-                      "front matter holds plain data only; remove the tag (nothing was executed)")
+                      "front matter holds plain data only; remove the tag (nothing was executed)", path)
 
 
 def format_path(path: PathKey) -> str:
