@@ -134,7 +134,10 @@ def valid_project(root: Path, files: dict[str, str | bytes | None]) -> Project:
     project = load_project(root)
     (root / "_toc.yml").write_text(generate_toc(project, validate(project, today=TODAY).handbook), encoding="utf-8")
     result = validate(project, today=TODAY)
-    assert result.ok and not result.issues, [str(i) for i in result.issues]
+    # the fixtures point worksheets at the base project's sample skill without editing it: the bundle
+    # exports each end's own list, so a one-way link is a warning for authors, not a bundle concern
+    problems = [i for i in result.issues if i.rule != "one-sided-link"]
+    assert result.ok and not problems, [str(i) for i in problems]
     return project
 
 

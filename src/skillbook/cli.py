@@ -6,6 +6,7 @@ traceback; an unexpected internal failure prints one line (set SKILLBOOK_DEBUG=1
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -19,7 +20,16 @@ from skillbook.errors import ConfigError, ContentError, ReleaseError, SkillbookE
 from skillbook.issues import Issue
 from skillbook.pipeline import OUTPUTS, build
 from skillbook.project import Project, load_project
-from skillbook.report import FORMATS, format_issues, shown, summary_line
+from skillbook.report import (
+    FORMATS,
+    drafts_note,
+    format_issues,
+    format_reviews,
+    review_summary,
+    shown,
+    summary_line,
+)
+from skillbook.reviews import DUE_SOON_DAYS, ReviewState, review_statuses
 from skillbook.scaffold import new_item
 from skillbook.toc import generate_toc, write_toc
 from skillbook.validate import ValidationResult, validate
@@ -56,6 +66,9 @@ def _report(result: ValidationResult, fmt: str | None) -> None:
     click.echo(format_issues(result.issues, fmt), nl=False)
     if fmt != "json":
         click.echo(summary_line(result.issues, len(result.documents)), err=True)
+        drafts = result.handbook.drafts()
+        if drafts:
+            click.echo(drafts_note(drafts, "not published"), err=True)
 
 
 @cli.command("validate")
@@ -111,6 +124,8 @@ def build_command(ctx: click.Context, only: tuple[str, ...], strict: bool, editi
     if not quiet:
         for note in report.notes:
             click.echo(f"skillbook: {note}", err=True)
+        if report.drafts:
+            click.echo(f"skillbook: {drafts_note(report.drafts, 'left out')}", err=True)
         for path in sorted(report.outputs.values()):
             click.echo(f"built {project.relative(path)}/", err=True)
 
@@ -160,6 +175,59 @@ def toc_command(ctx: click.Context, write: bool) -> None:
         click.echo(generate_toc(project, result.handbook), nl=False)
 
 
+@cli.command("review")
+@click.option("--within", type=click.IntRange(0, 3650), default=DUE_SOON_DAYS, show_default=True, metavar="DAYS",
+              help="Count a review as due soon when it falls within this many days.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 when a review is overdue.")
+@format_option
+@click.pass_context
+def review_command(ctx: click.Context, within: int, strict: bool, fmt: str | None) -> None:
+    """List published pages by clinical review: overdue, never reviewed, due soon, current."""
+    result = validate(_project(ctx))
+    today = dt.date.today()
+    lines = {}
+    for document in result.documents:
+        if document.meta is not None:
+            where = document.meta.key_position(("review", "next_review")) if isinstance(
+                document.meta.data, dict) and document.meta.data.get("review") else document.meta.key_position(
+                ("status",))
+            lines[document.source.rel] = where.line
+    rows = review_statuses(result.handbook, today, within, lines)
+    chosen = fmt or _default_format()
+    click.echo(format_reviews(rows, chosen, today, within), nl=False)
+    if chosen != "json":
+        click.echo(review_summary(rows, within), err=True)
+    if result.errors:
+        click.echo(f"skillbook: {len(result.errors)} content error(s) left some items out; run skillbook validate",
+                   err=True)
+    overdue = any(r.state is ReviewState.OVERDUE for r in rows)
+    ctx.exit(1 if result.errors or (strict and overdue) else 0)
+
+
+@cli.command("publish")
+@click.argument("item_ids", metavar="ID...", nargs=-1, required=True)
+@click.pass_context
+def publish_command(ctx: click.Context, item_ids: tuple[str, ...]) -> None:
+    """Publish drafts: set `status: published` and update _toc.yml, in one step (nothing changes when
+    the handbook would then have errors)."""
+    from skillbook.publish import publish
+
+    project = _project(ctx)
+    for item_id in item_ids:
+        try:
+            done = publish(project, item_id)
+        except ContentError as exc:
+            click.echo(format_issues(exc.issues, _default_format()), nl=False)
+            click.echo(f"skillbook: `{item_id}` not published: the handbook would have the errors above; "
+                       "nothing was changed", err=True)
+            ctx.exit(1)
+        if done.toc is None:
+            click.echo(f"{done.kind} `{done.id}` is already published ({done.path})", err=True)
+            continue
+        click.echo(f"published {done.kind} `{done.id}`: {done.path} now says `status: published` (was {done.was}); "
+                   f"{project.relative(done.toc)} lists it", err=True)
+
+
 @cli.command("new")
 @click.argument("kind", type=click.Choice(["skill", "worksheet"]))
 @click.argument("item_id", metavar="ID")
@@ -169,7 +237,8 @@ def new_command(ctx: click.Context, kind: str, item_id: str, module: str) -> Non
     """Create a skill or worksheet from a template (as a draft that validates)."""
     project = _project(ctx)
     path = new_item(project, kind, item_id, module)
-    click.echo(f"created {project.relative(path)} (status: draft; publish it once written and reviewed)")
+    click.echo(f"created {project.relative(path)} (status: draft; once it is written and reviewed: "
+               f"skillbook publish {item_id})")
 
 
 @cli.command("ids")

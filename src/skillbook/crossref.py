@@ -12,6 +12,7 @@ from skillbook.discover import Kind
 from skillbook.document import Document
 from skillbook.issues import Issue, Severity
 from skillbook.placenames import KIND_NOUNS, describe, list_item
+from skillbook.reviews import next_due, review_block
 from skillbook.yamlload import PathKey
 
 
@@ -113,6 +114,8 @@ def _one_sided(entry: Entry, path: PathKey, target: Entry) -> list[Issue]:
         return []
     if entry.status != "published" and target.status == "published":
         return []  # the published end cannot list a draft back until the draft is published
+    if "retired" in (entry.status, target.status):
+        return []  # a retired item keeps its links as they were when it left the handbook
     listed = target.data.get(back)
     if isinstance(listed, list) and entry.id in listed:
         return []
@@ -164,11 +167,14 @@ def _review_issues(entry: Entry, today: dt.date, require_review: bool) -> list[I
         if require_review:
             return [entry.issue(("status",), "review-required",
                                 f"published {entry.noun} has no clinical review record",
-                                "this project sets require_review: true; keep it a draft until reviewed")]
+                                "this project sets require_review: true: keep it a draft until a clinician has "
+                                f"reviewed it, then add `{review_block(today)}`")]
         return []
     due = review.get("next_review")
     if isinstance(due, dt.date) and due < today:
         return [entry.issue(("review", "next_review"), "review-overdue",
                             f"the clinical review was due on {due.isoformat()}",
-                            "review the page and update `review`", Severity.WARNING)]
+                            f"have the page reviewed, then set `reviewed_on: {today.isoformat()}` and "
+                            f"`next_review: {next_due(today).isoformat()}` (`skillbook review` lists every page due)",
+                            Severity.WARNING)]
     return []

@@ -198,8 +198,11 @@ class Handbook:
 
         return Handbook(show(self.modules), show(self.skills), show(self.homework))
 
+    def drafts(self) -> tuple[Item, ...]:
+        return tuple(i for i in (*self.modules, *self.skills, *self.homework) if i.status == "draft")
+
     def draft_docnames(self) -> set[str]:
-        return {i.docname for i in (*self.modules, *self.skills, *self.homework) if i.status == "draft"}
+        return {i.docname for i in self.drafts()}
 
     def by_id(self, kind: Kind) -> dict[str, Item]:
         items: tuple[Item, ...] = {Kind.MODULE: self.modules, Kind.SKILL: self.skills,

@@ -21,7 +21,7 @@ from typing import Any, TextIO
 from skillbook import __version__
 from skillbook.errors import ConfigError, ContentError
 from skillbook.issues import Issue
-from skillbook.models import Handbook
+from skillbook.models import Handbook, Item
 from skillbook.project import Project
 from skillbook.site import copy_tree, link_tree, render_site
 from skillbook.toc import generate_toc
@@ -37,6 +37,7 @@ class BuildReport:
     outputs: dict[str, Path] = field(default_factory=dict)
     warnings: list[Issue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    drafts: tuple[Item, ...] = ()  # left out of every output (the preview shows them)
 
 
 def build(
@@ -62,7 +63,7 @@ def build(
     result = validate(project, strict=strict, cache_dir=cache / "validation")
     if not result.ok:
         raise ContentError(result.issues)
-    report = BuildReport(warnings=list(result.warnings))
+    report = BuildReport(warnings=list(result.warnings), drafts=() if preview_drafts else result.handbook.drafts())
     changelog = _changelog(project, result.handbook, previous_release, progress)
     toc_path, drafts = None, frozenset[str]()
     if preview_drafts:  # the live preview shows drafts too, marked as such

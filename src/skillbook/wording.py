@@ -97,6 +97,10 @@ EN: dict[str, Phrase] = {
     "site.not_reviewed_text": "No clinician has reviewed this page yet. Use it together with your treatment team, "
                               "and ask them about anything that does not fit you.",
     "site.reviewed": "Last clinically reviewed on {date} by {reviewers}. Next review due {due}.",
+    "site.review_overdue": "Review overdue. ",
+    "site.review_overdue_text": "Last clinically reviewed on {date} by {reviewers}. The next review was due on "
+                                "{due} and has not happened yet, so parts of this page may be out of date. Use it "
+                                "together with your treatment team.",
     "site.version": "Version {version} · updated {date}",
     "site.sources": "Adapted from {sources}.",
     "cite.edition": "{edition} edition", "cite.and": "; ",
@@ -105,6 +109,14 @@ EN: dict[str, Phrase] = {
     "site.module_skills": "Skills in this module", "site.module_homework": "Worksheets and logs",
     "site.packet_link": "all worksheets and logs of {module}", "site.packet": "Print them all at once: {link} (PDF).",
     "site.for_clinicians": "For clinicians",
+    # the clinician edition's review-status page
+    "reviews.title": "Clinical review status",
+    "reviews.intro": "Every published page, the most urgent first. Each page is reviewed by a clinician at least "
+                     "every {years} years; a review counts as due when it falls within {days} days.",
+    "reviews.overdue": "Overdue", "reviews.unreviewed": "Never clinically reviewed",
+    "reviews.due": "Due soon", "reviews.current": "Current",
+    "reviews.page": "Page", "reviews.kind": "Kind", "reviews.reviewed_on": "Last reviewed",
+    "reviews.reviewed_by": "Reviewed by", "reviews.due_on": "Next review due",
     # a skill's pocket page: one phone screen
     "pocket.title": "{title}: pocket card", "pocket.caution": "Caution", "pocket.every_note": "Every safety note",
     "pocket.see_caution": "(see the caution above)", "pocket.how": "How to do each step",

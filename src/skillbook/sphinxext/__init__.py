@@ -7,6 +7,7 @@ in `skillbook.site`.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from skillbook.discover import Kind
 from skillbook.editions import split_clinician_notes
 from skillbook.models import Handbook, Homework, Item, Module, Skill
 from skillbook.project import Project, load_project
+from skillbook.reviews import ReviewState, review_state
 from skillbook.schema import DEFAULT_BANDS, Band, Term
 from skillbook.sphinxext import cards as sb
 from skillbook.sphinxext import gate, pages
@@ -61,6 +63,7 @@ class SiteData:
     items: dict[str, Item] = field(default_factory=dict)  # docname -> published item
     by_id: dict[tuple[str, str], Item] = field(default_factory=dict)  # (kind, id) -> published item
     audiences: dict[str, str] = field(default_factory=dict)  # docname -> client | clinician | developer
+    today: dt.date = field(default_factory=dt.date.today)  # whether a review is overdue depends on it
     # filled in while pages are written
     contents: Contents | None = None
     titles: dict[str, str] | None = None
@@ -139,7 +142,10 @@ def _settings_hash(app: Sphinx) -> str:
     config = data.project.config
     payload = json.dumps([__version__, repr(config), sorted(app.config.skillbook_pdfs.items()),
                           app.config.skillbook_changelog,
-                          data.vocabulary, data.terms, data.bands, data.audiences], sort_keys=True, default=str)
+                          data.vocabulary, data.terms, data.bands, data.audiences,
+                          sorted(d for d, item in data.items.items()
+                                 if review_state(item, data.today) is ReviewState.OVERDUE)],
+                         sort_keys=True, default=str)
     digest = hashlib.sha256(payload.encode())
     # the theme's templates and assets, and this extension's own code (it renders every page)
     for path in sorted([*pages.THEME.rglob("*"), *HERE.glob("*.py"), *HERE.glob("*.js")]):
@@ -325,7 +331,7 @@ def _decorate(app: Sphinx, doctree: nodes.document) -> None:
                 section += sb.paragraph(*sb.worded(words["site.packet"], link=link), classes=["skillbook-download"])
     for offset, node in enumerate(top):
         section.insert(position + offset, node)
-    section += sb.review_footer(item)
+    section += sb.review_footer(item, data.today)
 
 
 class ClinicianNote(SphinxDirective):

@@ -6,6 +6,7 @@ target's current title when it writes the page (they never go stale in increment
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 
@@ -13,6 +14,7 @@ from docutils import nodes
 from sphinx import addnodes
 
 from skillbook.models import Field, Homework, Item, Module, Skill
+from skillbook.reviews import ReviewState, review_state
 from skillbook.wording import Words, words_for
 
 
@@ -237,12 +239,22 @@ def item_list(refdoc: str, items: Sequence[Item], extra: dict[str, str] | None =
     return bullet_list(entries, classes=["skillbook-item-list"])
 
 
-def review_footer(item: Item) -> nodes.container:
+def review_footer(item: Item, today: dt.date | None = None) -> nodes.container:
+    """Who reviewed the page and when it is next due (an overdue review says so), its version, and
+    what it is adapted from."""
     words = words_for(item.language)
     footer = nodes.container(classes=["skillbook-review"])
     if item.review is None:
         notice = nodes.container(classes=["skillbook-not-reviewed"])
         notice += paragraph(nodes.strong(text=words["site.not_reviewed"]), words["site.not_reviewed_text"])
+        footer += notice
+    elif review_state(item, today or dt.date.today()) is ReviewState.OVERDUE:
+        review = item.review
+        notice = nodes.container(classes=["skillbook-not-reviewed", "skillbook-review-overdue"])
+        notice += paragraph(nodes.strong(text=words["site.review_overdue"]),
+                            words.format("site.review_overdue_text", date=words.long_date(review.reviewed_on),
+                                         reviewers=", ".join(review.reviewed_by),
+                                         due=words.long_date(review.next_review)))
         footer += notice
     else:
         review = item.review

@@ -8,7 +8,7 @@ has crisis help with no JavaScript, and loads nothing but one stylesheet and one
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +18,7 @@ from sphinx.application import Sphinx
 
 from skillbook.models import Homework, Module, Skill, Step
 from skillbook.paper import crisis_box
+from skillbook.reviews import DUE_SOON_DAYS, REVIEW_CYCLE_YEARS, STATE_ORDER, ReviewStatus, review_statuses
 from skillbook.sphinxext import cards as sb
 from skillbook.sphinxext.navigation import Contents, read_contents, render_contents
 from skillbook.sphinxext.offline import MANIFEST, write_offline
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 THEME = Path(__file__).parent / "theme"
 SEARCH_INDEX = "skillbook-search.json"
 SEARCH_PAGE = "search"
+REVIEW_PAGE = "review-status"  # the clinician edition's list of pages by review status
 _OUR_ASSETS = ("_static/skillbook.css", "_static/skillbook.js", "_static/skillbook-icon.svg",
                "_static/skillbook-icon-192.png", "_static/skillbook-icon-512.png")
 EDITION_NAMES = {"client": "", "clinician": "Clinician edition"}
@@ -62,6 +64,7 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
     context["skillbook_page_kind"] = {Skill: "skill", Homework: "worksheet", Module: "module"}.get(
         type(item), "page") if item else ("pocket" if pagename.startswith("pocket/") else "page")
     context["skillbook_edition_name"] = EDITION_NAMES.get(app.config.skillbook_edition, "")
+    context["skillbook_review_doc"] = REVIEW_PAGE if app.config.skillbook_edition == "clinician" else None
     context["skillbook_print_crisis"] = print_crisis_box(data)
     context["skillbook_footer"] = f"{config.title} · content licence {config.license}"
     context["skillbook_side_links"] = [(d, titles.get(d, d)) for d in sorted(data.audiences)
@@ -91,17 +94,54 @@ def print_crisis_box(data: SiteData) -> str:
     return f'<div class="sb-print-crisis">{crisis_box(config, words_for(config.language))}</div>'
 
 
+def generated_pages(app: Sphinx, data: SiteData) -> list[str]:
+    """The pages this extension writes itself, with no source: search, the clinician edition's review
+    status, a pocket card for every published skill."""
+    names = [SEARCH_PAGE, *([REVIEW_PAGE] if app.config.skillbook_edition == "clinician" else [])]
+    return names + [pocket_page(s.id) for s in data.handbook.skills if s.is_published]
+
+
 def extra_pages(app: Sphinx, data: SiteData) -> Iterator[tuple[str, dict[str, Any], str]]:
-    """`html-collect-pages`: the search page (Sphinx's own search and index are switched off) and a
-    pocket card for every published skill."""
-    yield SEARCH_PAGE, {"title": "Search"}, "search.html"
-    for skill in data.handbook.skills:
-        if skill.is_published:
-            name = pocket_page(skill.id)
+    """`html-collect-pages`: the generated pages (Sphinx's own search and index are switched off)."""
+    skills = {pocket_page(s.id): s for s in data.handbook.skills}
+    words = words_for(data.project.config.language)
+    for name in generated_pages(app, data):
+        if name == SEARCH_PAGE:
+            yield SEARCH_PAGE, {"title": "Search"}, "search.html"
+        elif name == REVIEW_PAGE:
+            yield REVIEW_PAGE, {"title": words["reviews.title"], "body": review_page_body(
+                review_statuses(data.handbook, data.today), words,
+                lambda docname: app.builder.get_relative_uri(REVIEW_PAGE, docname))}, "generated.html"
+        else:
+            skill = skills[name]
             pdf = app.config.skillbook_pdfs.get(cards_name(skill.module))
             yield name, {"title": words_for(skill.language).format("pocket.title", title=skill.title),
                          "body": pocket_body(skill, app.builder.get_relative_uri(name, skill.docname),
                                              sb.relative_uri(name, pdf) if pdf else None)}, "pocket.html"
+
+
+def review_page_body(rows: list[ReviewStatus], words: Words, link: Callable[[str], str]) -> str:
+    """The clinician edition's page of review status: every published page, the most urgent first."""
+    lines = [f'<div class="skillbook-review-status"><h1>{escape(words["reviews.title"])}</h1>',
+             f'<p>{escape(words.format("reviews.intro", years=REVIEW_CYCLE_YEARS, days=DUE_SOON_DAYS))}</p>']
+    for state in STATE_ORDER:
+        chosen = [r for r in rows if r.state is state]
+        lines.append(f'<h2 id="{state.value}">{escape(words["reviews." + state.value])} ({len(chosen)})</h2>')
+        if not chosen:
+            continue
+        head = "".join(f'<th scope="col">{escape(words[k])}</th>' for k in
+                       ("reviews.page", "reviews.kind", "reviews.reviewed_on", "reviews.reviewed_by", "reviews.due_on"))
+        lines.append(f"<table><thead><tr>{head}</tr></thead><tbody>")
+        for row in chosen:
+            cells = [f'<th scope="row"><a href="{escape(link(row.docname))}">{escape(row.title)}</a></th>',
+                     f"<td>{escape(words.named('kind', row.kind))}</td>",
+                     f"<td>{escape(words.long_date(row.reviewed_on)) if row.reviewed_on else '–'}</td>",
+                     f"<td>{escape(', '.join(row.reviewed_by)) or '–'}</td>",
+                     f"<td>{escape(words.long_date(row.next_review)) if row.next_review else '–'}</td>"]
+            lines.append(f"<tr>{''.join(cells)}</tr>")
+        lines.append("</tbody></table>")
+    lines.append("</div>")
+    return "\n".join(lines)
 
 
 POCKET_TEXT = 420  # characters of step prompts and cautions a card shows in full on a phone
@@ -191,8 +231,8 @@ def _prune(app: Sphinx, data: SiteData, site: Path) -> None:
     """Sphinx never removes a file it wrote once: a page that became a draft, a picture no page
     shows any more, another theme's assets. Only what this build wrote and uses stays published."""
     builder: Any = app.builder
-    keep = {builder.get_target_uri(d) for d in app.env.found_docs} | {"search.html", "index.html"}
-    keep |= {f"{pocket_page(s.id)}.html" for s in data.handbook.skills if s.is_published}
+    keep = {builder.get_target_uri(d) for d in app.env.found_docs} | {"index.html"}
+    keep |= {f"{name}.html" for name in generated_pages(app, data)}
     keep |= {f"{builder.imagedir}/{name}" for name in builder.images.values()}
     keep |= {f"_downloads/{target}" for _docs, target in app.env.dlfiles.values()}
     keep |= set(_OUR_ASSETS) | {name for name, _needed in _extra_css(app)} | {"objects.inv"}
