@@ -78,8 +78,8 @@ def test_all_problems_of_all_files_are_reported(make_project: MakeProject) -> No
                      f"{skill}:15:19: error[vocabulary]: the 1st emotion: `angry` is not one of the emotions; it is an "
                      "everyday word for `anger`",
                      f"{skill}:18:1: error[raw-html]",
-                     "content/homework/sample-worksheet.md:2:1: error[yaml-syntax]: YAML syntax error: the `[` opened in "
-                     "`id: [unclosed` is never closed"):
+                     "content/homework/sample-worksheet.md:2:1: error[yaml-syntax]: YAML syntax error: the `[` opened "
+                     "in `id: [unclosed` is never closed"):
         assert expected in out, out
     assert "hint: did you mean `published`?" in out
     assert 'hint: put the value in quotes, e.g. version: "1.0"' in out
