@@ -5,6 +5,9 @@ For each size it times `skillbook build` against a bare `jupyter-book build` of 
 (same Markdown, same _toc.yml, no skillbook extension) in one run: a clean full build, a no-op
 rebuild, and a rebuild after editing one page; plus `skillbook validate` and the peak memory of
 each build. Usage: python scripts/bench.py [--pages 100 300] [--keep DIR]
+
+With --preview it measures instead how long `skillbook serve` takes from saving a page of the
+shipped handbook to serving it changed (save-to-page latency).
 """
 
 from __future__ import annotations
@@ -140,13 +143,72 @@ def bench(pages: int, workdir: Path) -> list[tuple[str, Timing, Timing | None]]:
     return rows
 
 
+def preview_latency(workdir: Path, saves: int = 7) -> list[float]:
+    """Save-to-page latency of `skillbook serve` on a copy of the shipped handbook: seconds from
+    writing a skill page to the preview serving the new text, once per save."""
+    import json
+    import urllib.request
+
+    root = workdir / "preview-shipped"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns("build", "_build", ".git", ".*cache*",
+                                                              "__pycache__", "node_modules", "tests"))
+    process = subprocess.Popen([sys.executable, "-m", "skillbook", "serve", "--port", "0"], cwd=root,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        url = ""
+        for line in process.stderr:  # type: ignore[union-attr]
+            if "serving the preview at " in line:
+                url = line.split("serving the preview at ")[1].split()[0]
+                break
+
+        def status() -> dict[str, object]:
+            with urllib.request.urlopen(url + "_skillbook/status", timeout=10) as response:
+                return json.loads(response.read())  # type: ignore[no-any-return]
+
+        page = root / "content" / "skills" / "distress-tolerance" / "stop.md"
+        original = page.read_text(encoding="utf-8")
+        address = url + "content/skills/distress-tolerance/stop.html"
+        times = []
+        for n in range(saves):
+            before = status()["build"]
+            marker = f"Saved edit number {n}."
+            start = time.perf_counter()
+            page.write_text(original.replace("STOP puts a short pause before you act.",
+                                             f"STOP puts a short pause before you act. {marker}"), encoding="utf-8")
+            while status()["build"] == before:
+                time.sleep(0.01)
+            with urllib.request.urlopen(address, timeout=10) as response:
+                served = response.read().decode()
+            times.append(time.perf_counter() - start)
+            if marker not in served:
+                print(f"  ! the preview did not show edit {n}", file=sys.stderr)
+            time.sleep(0.5)
+        return times
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, nargs="+", default=[100, 300])
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it (default: a temporary one)")
+    parser.add_argument("--preview", action="store_true",
+                        help="measure save-to-page latency of `skillbook serve` on the shipped handbook instead")
     args = parser.parse_args()
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="skillbook-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
+    if args.preview:
+        try:
+            import statistics
+
+            times = preview_latency(workdir)
+            print(f"preview save-to-page on the shipped handbook, {len(times)} saves: median "
+                  f"{statistics.median(times):.2f}s, slowest {max(times):.2f}s, fastest {min(times):.2f}s")
+        finally:
+            if args.keep is None:
+                shutil.rmtree(workdir, ignore_errors=True)
+        return
     print(f"{'pages':>6}  {'step':<14} {'skillbook':>10} {'jupyter-book':>13} {'ratio':>6} {'peak MB':>8} {'JB MB':>7}")
     try:
         for pages in args.pages:

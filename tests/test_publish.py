@@ -48,8 +48,12 @@ def test_publish_changes_nothing_when_the_page_is_not_ready(make_project: MakePr
     result = run(root, "publish", "grounding")
     assert result.returncode == 1
     assert "error[links-unpublished]: published skill points at draft worksheet `all-field-types`" in result.stdout
-    assert "`grounding` not published" in result.stderr and "nothing was changed" in result.stderr
+    assert "not published" in result.stderr and "nothing was changed" in result.stderr
     assert (root / PATH).read_text(encoding="utf-8") == draft and (root / "_toc.yml").read_text() == toc
+    both = run(root, "publish", "grounding", "all-field-types")  # the skill and its worksheet together
+    assert both.returncode == 0, both.stdout + both.stderr
+    assert "published skill `grounding`" in both.stderr and "published worksheet `all-field-types`" in both.stderr
+    assert validate(load_project(root)).ok
 
 
 def test_publish_names_an_unknown_id(make_project: MakeProject) -> None:

@@ -133,8 +133,10 @@ def build_command(ctx: click.Context, only: tuple[str, ...], strict: bool, editi
 @cli.command("serve")
 @click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option("--edition", type=click.Choice(EDITIONS), default="client", show_default=True,
+              help="clinician: preview the clinician edition (clinician notes, review status).")
 @click.pass_context
-def serve_command(ctx: click.Context, port: int) -> None:
+def serve_command(ctx: click.Context, port: int, edition: str) -> None:
     """Preview the site while you write: rebuild on save, reload the browser."""
     from skillbook.serve import serve
 
@@ -145,10 +147,10 @@ def serve_command(ctx: click.Context, port: int) -> None:
 
     def problems(issues: tuple[Issue, ...]) -> None:
         click.echo(format_issues(issues, "text"), nl=False)
-        click.echo("skillbook: the preview still shows the last good build", err=True)
+        click.echo("skillbook: the preview shows these problems over the last good build", err=True)
 
     try:
-        serve(project, port=port, on_ready=ready, on_problems=problems,
+        serve(project, port=port, edition=edition, on_ready=ready, on_problems=problems,
               progress=lambda message: click.echo(f"skillbook: {message}", err=True))
     except OSError as exc:
         raise ConfigError(f"cannot serve on port {port}: {exc.strerror}") from None
@@ -213,19 +215,19 @@ def publish_command(ctx: click.Context, item_ids: tuple[str, ...]) -> None:
     from skillbook.publish import publish
 
     project = _project(ctx)
-    for item_id in item_ids:
-        try:
-            done = publish(project, item_id)
-        except ContentError as exc:
-            click.echo(format_issues(exc.issues, _default_format()), nl=False)
-            click.echo(f"skillbook: `{item_id}` not published: the handbook would have the errors above; "
-                       "nothing was changed", err=True)
-            ctx.exit(1)
+    try:
+        published = publish(project, item_ids)
+    except ContentError as exc:
+        click.echo(format_issues(exc.issues, _default_format()), nl=False)
+        click.echo("skillbook: not published: the handbook would have the errors above; nothing was changed",
+                   err=True)
+        ctx.exit(1)
+    for done in published:
         if done.toc is None:
             click.echo(f"{done.kind} `{done.id}` is already published ({done.path})", err=True)
-            continue
-        click.echo(f"published {done.kind} `{done.id}`: {done.path} now says `status: published` (was {done.was}); "
-                   f"{project.relative(done.toc)} lists it", err=True)
+        else:
+            click.echo(f"published {done.kind} `{done.id}`: {done.path} now says `status: published` "
+                       f"(was {done.was}); {project.relative(done.toc)} lists it", err=True)
 
 
 @cli.command("new")

@@ -9,6 +9,7 @@ only if the handbook is still free of errors afterwards: otherwise the file is p
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,32 +30,38 @@ class Published:
     id: str
     path: str  # relative to the project root
     was: str  # the status before: draft, retired, or published (nothing to do)
-    toc: Path | None  # the table of contents written, if it was
+    toc: Path | None  # the table of contents written (None: it was published already)
 
 
-def publish(project: Project, item_id: str) -> Published:
+def publish(project: Project, item_ids: Sequence[str]) -> list[Published]:
+    """Publish the items together (a skill and the draft worksheet it links go in one step)."""
     result = validate(project)
-    item, kind = _find(result.handbook, item_id, project)
-    path = project.root / item.source_path
-    if item.status == "published":
-        return Published(KIND_NOUNS[kind], item.id, item.source_path, "published", None)
-    if path.suffix == ".ipynb":
-        raise ConfigError(f"{item.source_path} is a notebook: set `status: published` in its first cell, then run "
-                          "`skillbook toc --write`")
-    original = path.read_bytes()
-    text = original.decode("utf-8")
-    edited = _with_status(text, item.source_path)
-    path.write_bytes(edited.encode("utf-8"))
+    found = [_find(result.handbook, item_id) for item_id in dict.fromkeys(item_ids)]
+    for item, _kind in found:
+        if item.status != "published" and item.source_path.endswith(".ipynb"):
+            raise ConfigError(f"{item.source_path} is a notebook: set `status: published` in its first cell, then "
+                              "run `skillbook toc --write`")
+    originals: dict[Path, bytes] = {}
+    for item, _kind in found:
+        if item.status != "published":
+            path = project.root / item.source_path
+            originals[path] = path.read_bytes()
+            path.write_bytes(_with_status(originals[path].decode("utf-8"), item.source_path).encode("utf-8"))
+    if not originals:
+        return [Published(KIND_NOUNS[kind], item.id, item.source_path, "published", None) for item, kind in found]
     after = validate(project)
     # the table of contents is about to be written: its complaints are the ones publishing fixes
     blocking = tuple(i for i in after.errors if not i.rule.startswith("toc-"))
     if blocking:
-        path.write_bytes(original)
+        for path, original in originals.items():
+            path.write_bytes(original)
         raise ContentError(blocking)
-    return Published(KIND_NOUNS[kind], item.id, item.source_path, item.status, write_toc(project, after.handbook))
+    toc = write_toc(project, after.handbook)
+    return [Published(KIND_NOUNS[kind], item.id, item.source_path, item.status,
+                      toc if item.status != "published" else None) for item, kind in found]
 
 
-def _find(handbook: Handbook, item_id: str, project: Project) -> tuple[Item, str]:
+def _find(handbook: Handbook, item_id: str) -> tuple[Item, str]:
     found: list[tuple[Item, str]] = [
         (item, kind) for kind, items in (("skill", handbook.skills), ("homework", handbook.homework),
                                          ("module", handbook.modules))

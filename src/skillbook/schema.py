@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -378,7 +379,14 @@ class SchemaSet:
 
 
 def load_schemas(schemas_dir: Path, *, today: dt.date | None = None) -> SchemaSet:
-    """Read schemas/*.yml; a broken schema file is a configuration error (exit 2)."""
+    """Read schemas/*.yml; a broken schema file is a configuration error (exit 2). The same files
+    on the same day give the same validators: a preview rebuilding on every save reads them once."""
+    files = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(schemas_dir.glob("*.yml")))
+    return _load_schemas(schemas_dir, files, today)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_schemas(schemas_dir: Path, files: tuple[tuple[str, int, int], ...], today: dt.date | None) -> SchemaSet:
     common = _read_schema_file(schemas_dir / "common.yml")
     terms, bands = _read_vocabulary(schemas_dir / "vocabulary.yml")
     vocabulary = {name: {t.id: t.label for t in words} for name, words in terms.items()}

@@ -1,9 +1,15 @@
-"""A project in, a live preview out: serve the built site on 127.0.0.1, rebuild on save, reload the browser."""
+"""A project in, a live preview out: serve the built site on 127.0.0.1, rebuild on save, reload the browser.
+
+The preview shows drafts and their worksheet PDFs. When a save breaks the content, the browser keeps
+the last good page and shows the problems over it (file:line, message, hint), until the next save
+fixes them: an author watching the browser never has to look at the terminal.
+"""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -13,25 +19,33 @@ from skillbook.errors import ContentError
 from skillbook.issues import Issue
 from skillbook.pipeline import build
 from skillbook.project import Project
+from skillbook.report import shown
 
 BUILD_ID_PATH = "/_skillbook/build-id"
+STATUS_PATH = "/_skillbook/status"  # {"build": id, "problems": [...]}: what the browser shows
 _WATCHED = ("content", "schemas", "_config.yml", "_toc.yml")
 
 
 class _PreviewHandler(http.server.SimpleHTTPRequestHandler):
-    build_id: Callable[[], str]
+    state: Callable[[], dict[str, Any]]
 
     def do_GET(self) -> None:
-        if self.path.split("?", 1)[0] == BUILD_ID_PATH:
-            body = self.build_id().encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/plain")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+        path = self.path.split("?", 1)[0]
+        if path == BUILD_ID_PATH:
+            self._send(str(self.state()["build"]).encode(), "text/plain")
+            return
+        if path == STATUS_PATH:
+            self._send(json.dumps(self.state(), ensure_ascii=False).encode(), "application/json")
             return
         super().do_GET()
+
+    def _send(self, body: bytes, media_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", f"{media_type}; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -54,7 +68,8 @@ def serve(
     *,
     host: str = "127.0.0.1",
     port: int = 8000,
-    interval: float = 0.5,
+    interval: float = 0.05,
+    edition: str = "client",
     on_ready: Callable[[str], None] = lambda url: None,
     on_problems: Callable[[tuple[Issue, ...]], None] = lambda issues: None,
     progress: Callable[[str], None] = lambda message: None,
@@ -62,23 +77,26 @@ def serve(
 ) -> None:
     """Serve `build/preview/site` and rebuild it whenever a watched file changes, until `stop` is set."""
     stop = stop or threading.Event()
-    preview = project.build_dir / "preview"
-    counter = {"id": 0}
+    preview = project.build_dir / ("preview" if edition == "client" else f"preview-{edition}")
+    state: dict[str, Any] = {"build": 0, "problems": []}
 
     def rebuild() -> None:
         try:
-            build(project, only=("site",), live_reload=True, output_dir=preview, progress=progress,
-                  preview_drafts=True)
+            build(project, only=("site", "worksheets"), live_reload=True, output_dir=preview, progress=progress,
+                  preview_drafts=True, edition=edition)
         except ContentError as exc:
+            state["problems"] = [_shown(issue) for issue in exc.issues if issue.is_error]
+            state["build"] += 1  # the browser shows the problems over the last good page
             on_problems(exc.issues)
             return
-        counter["id"] += 1
+        state["problems"] = []
+        state["build"] += 1
         progress("preview updated")
 
     rebuild()
     (preview / "site").mkdir(parents=True, exist_ok=True)
     handler = functools.partial(_PreviewHandler, directory=str(preview / "site"))
-    _PreviewHandler.build_id = staticmethod(lambda: str(counter["id"]))
+    _PreviewHandler.state = staticmethod(lambda: state)
     server = http.server.ThreadingHTTPServer((host, port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -94,3 +112,7 @@ def serve(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def _shown(issue: Issue) -> dict[str, Any]:
+    return {"path": issue.path, "line": issue.line, "message": shown(issue.message), "hint": shown(issue.hint)}

@@ -29,6 +29,10 @@ class SiteOutput:
     pages: int
 
 
+# what Sphinx numbers when `numfig` is on: captioned figures, tables and code, and references to them
+_NUMBERED = re.compile(r"\{(numref|figure|table|list-table|csv-table)\}|:caption:|:numref:")
+
+
 def render_site(
     project: Project,
     result: ValidationResult,
@@ -68,6 +72,10 @@ def render_site(
     sphinx_config["skillbook_edition"] = edition
     sphinx_config["skillbook_draft_docs"] = sorted(draft_docs)
     sphinx_config["skillbook_changelog"] = changelog or {}
+    if live_reload and not any(_NUMBERED.search(d.body) for d in result.documents):
+        # Sphinx numbers figures by walking every page's doctree after any change: most of a preview
+        # rebuild's time, and of no use when nothing has a caption or a numbered reference
+        sphinx_config["skillbook_number_figures"] = False
     warnings = io.StringIO()
     doctrees = cache_dir / "doctrees"
     sphinxext.prime(project, result)

@@ -78,6 +78,11 @@ def _data(app: Sphinx) -> SiteData:
     return data
 
 
+def _numbering(app: Sphinx, config: Config) -> None:
+    if not config.skillbook_number_figures:
+        config.numfig = False
+
+
 def _configure(app: Sphinx, config: Config) -> None:
     # The page title comes from `title:` in the front matter, not from a `#` heading in the body.
     config.myst_title_to_header = True
@@ -158,10 +163,15 @@ def _outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[
               removed: set[str]) -> list[str]:
     """Pages built from other pages' metadata are re-read whenever any page changed."""
     digest = _settings_hash(app)
+    # the metadata every aggregate page is made of (an item's repr leaves its body out): a page whose
+    # body alone was edited, the commonest save while writing, re-reads that page and nothing else
+    metadata = hashlib.sha256(repr(_data(app).handbook).encode()).hexdigest()
+    known = getattr(env, "skillbook_metadata", None)
+    env.skillbook_metadata = metadata  # type: ignore[attr-defined]
     if getattr(env, "skillbook_settings", None) != digest:
         env.skillbook_settings = digest  # type: ignore[attr-defined]
         return sorted(env.found_docs)
-    if added or changed or removed:
+    if added or removed or (changed and known != metadata):
         return sorted(getattr(env, "skillbook_aggregates", set()) & env.found_docs)
     return []
 
@@ -542,6 +552,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("skillbook_changelog", {}, "env", [dict])  # the bundle's changelog.json
     app.add_config_value("skillbook_edition", "client", "env", [str])  # client | clinician
     app.add_config_value("skillbook_draft_docs", [], "env", [list])  # drafts shown by `skillbook serve`
+    app.add_config_value("skillbook_number_figures", True, "env", [bool])  # False: nothing to number
     app.add_directive("clinician-note", ClinicianNote)
     app.add_node(sb.skillbook_heading, html=(sb.visit_heading_html, sb.depart_heading_html),
                  latex=(sb.visit_heading_plain, sb.depart_heading_plain),
@@ -554,6 +565,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("content-rules", ContentRules)
     app.add_role("crisis", crisis_role)
     app.connect("config-inited", _configure)
+    app.connect("config-inited", _numbering, priority=900)  # after sphinx-jupyterbook-latex forces it on
     app.connect("builder-inited", _load)
     app.connect("env-get-outdated", _outdated)
     app.connect("env-purge-doc", _purge)

@@ -53,12 +53,44 @@
         all.forEach(function (registration) { registration.unregister(); });
       });
     }
+    // a save that breaks the content: the last good page stays, the problems show over it
+    var banner = null;
+    var show = function (problems) {
+      if (banner) { banner.remove(); banner = null; }
+      if (!problems.length) { return; }
+      banner = document.createElement("div");
+      banner.className = "sb-preview-problems";
+      banner.setAttribute("role", "alert");
+      var title = document.createElement("p");
+      title.className = "sb-preview-problems-title";
+      title.textContent = problems.length === 1 ? "The last save has a problem; this page is from the last good build."
+        : "The last save has " + problems.length + " problems; this page is from the last good build.";
+      banner.appendChild(title);
+      var list = document.createElement("ul");
+      problems.forEach(function (problem) {
+        var item = document.createElement("li");
+        var where = document.createElement("code");
+        where.textContent = problem.path + ":" + problem.line;
+        item.appendChild(where);
+        item.appendChild(document.createTextNode(" " + problem.message));
+        if (problem.hint) {
+          var hint = document.createElement("span");
+          hint.className = "sb-preview-hint";
+          hint.textContent = "Hint: " + problem.hint;
+          item.appendChild(hint);
+        }
+        list.appendChild(item);
+      });
+      banner.appendChild(list);
+      document.body.insertBefore(banner, document.body.firstChild);
+    };
     var seen = null;
     var poll = function () {
-      fetch("/_skillbook/build-id", { cache: "no-store" }).then(function (r) { return r.text(); }).then(function (id) {
-        if (seen !== null && id !== seen) { location.reload(); return; }
-        seen = id;
-        setTimeout(poll, 300);
+      fetch("/_skillbook/status", { cache: "no-store" }).then(function (r) { return r.json(); }).then(function (status) {
+        if (seen !== null && status.build !== seen && !status.problems.length) { location.reload(); return; }
+        if (status.build !== seen) { show(status.problems); }
+        seen = status.build;
+        setTimeout(poll, 100);
       }).catch(function () { setTimeout(poll, 1000); });
     };
     poll();
