@@ -97,6 +97,7 @@ def load_yaml(text: str, *, first_line: int = 1, map_line: LineMapper | None = N
     to_file: LineMapper = map_line or (lambda n: n + first_line - 1)
     result = LoadedYaml(data=None)
     lines = text.splitlines()
+    set_aside_lines: set[int] = set()
     node = None
     for _attempt in range(_MAX_SYNTAX_ERRORS):
         try:
@@ -104,8 +105,20 @@ def load_yaml(text: str, *, first_line: int = 1, map_line: LineMapper | None = N
             break
         except yaml.MarkedYAMLError as exc:
             found = diagnose("\n".join(lines), exc)
+            if found.line in set_aside_lines or not 0 <= found.line < len(lines):
+                # nothing left to set aside that would help: report the parser's own words once
+                mark = exc.problem_mark or exc.context_mark
+                line = mark.line + 1 if mark else 1
+                result.problems.append(YamlProblem(to_file(line), 1, "yaml-syntax",
+                                                   f"YAML syntax error: {(exc.problem or 'invalid YAML').strip()}",
+                                                   "check the indentation, colons and quotes of this line and the "
+                                                   "one above"))
+                return result
+            set_aside_lines.update(range(found.line, found.line + found.drop))
             result.problems.append(YamlProblem(to_file(found.line + 1), found.column, "yaml-syntax",
                                                f"YAML syntax error: {found.message}", found.hint))
+            if not found.known:  # not one of the usual mistakes: reading on would only guess
+                return result
             for index in range(found.line, min(found.line + found.drop, len(lines))):
                 key = lines[index].strip().removeprefix("- ").split(":", 1)[0].strip()
                 if key:

@@ -28,6 +28,7 @@ class Diagnosis:
     message: str
     hint: str
     drop: int = 1
+    known: bool = True  # False: none of the usual mistakes; reading on would only guess
 
 
 def diagnose(text: str, error: yaml.MarkedYAMLError) -> Diagnosis:
@@ -145,7 +146,7 @@ def _missing_dash(lines: list[str], index: int, item: _Open | None, stripped: st
     (its key is one the item above already has), or a key of the item above written too far left."""
     indent = len(lines[index]) - len(lines[index].lstrip(" "))
     key = match.group("key") if match else ""
-    if item is None or not match or key in item.keys:
+    if item is None or not match or not item.keys or key in item.keys:
         length = 1  # the item's other keys follow at the same indent, or further in
         for line in lines[index + 1:]:
             rest = line.strip()
@@ -177,7 +178,7 @@ def _by_cause(lines: list[str], stop: int, problem: str, opened: int) -> Diagnos
         return Diagnosis(opened, 1, f"`{bad}` has no `:` after its key",
                          "each line is `key: value`; add the colon after the key, or join the line to the one above", 1)
     return Diagnosis(stop, 1, f"YAML cannot read `{stripped}` ({problem or 'invalid YAML'})",
-                     "check the indentation, colons and quotes of this line and the one above", 1)
+                     "check the indentation, colons and quotes of this line and the one above", 1, known=False)
 
 
 def _block_length(lines: list[str], index: int) -> int:

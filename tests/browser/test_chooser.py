@@ -138,11 +138,14 @@ def test_by_keyboard_crisis_help_is_the_first_stop_of_a_strong_answer(new_page: 
     tab_to(page.locator(".skillbook-bands a").first.inner_text().strip())
     page.keyboard.press("Enter")
     page.wait_for_url("**#band-high")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'band-high'")
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.textContent.trim()") == "Crisis help"
     tab_to("Anger")
     page.keyboard.press("Enter")
     page.wait_for_url("**#high-anger")
+    # the script moves focus to the answer's heading after the jump: wait for it on a busy machine
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'high-anger'")
     page.keyboard.press("Tab")  # from the answer's heading, where focus moved
     assert page.evaluate("() => document.activeElement.textContent.trim()") == "Crisis help"
     page.keyboard.press("Tab")
