@@ -1,35 +1,41 @@
 #!/usr/bin/env python3
-"""Benchmark: a synthetic handbook of N pages in, a timing table out.
+"""Benchmark: handbooks made of the shipped pages in, a timing table out.
 
-For each size it times `skillbook build` against a bare `jupyter-book build` of the same pages
-(same Markdown, same _toc.yml, no skillbook extension) in one run: a clean full build, a no-op
-rebuild, and a rebuild after editing one page; plus `skillbook validate` and the peak memory of
-each build. Usage: python scripts/bench.py [--pages 100 300] [--keep DIR]
+Every figure is measured on real content: the shipped handbook itself, and larger handbooks made
+by copying its modules whole (module page, skills and worksheets) under new ids until there are
+about N content pages. For each size it runs, side by side with plain `jupyter-book build` of the
+same pages (same Markdown, same `_toc.yml`, no skillbook extension) in one run:
 
-With --preview it measures instead how long `skillbook serve` takes from saving a page of the
-shipped handbook to serving it changed (save-to-page latency).
+- `skillbook validate`, cold (no cache) and warm (the cache `skillbook build` shares);
+- a clean full build, a no-op rebuild and a rebuild after editing one page's text;
+- the worksheet PDFs alone (per worksheet, packets included);
+- the save-to-page latency of `skillbook serve` (a page saved, until the preview serves it);
+- the peak memory of each command.
+
+Usage: python3 scripts/bench.py [--sizes shipped 300 1000] [--keep DIR] [--saves 5]
+       python3 scripts/bench.py --preview      (save-to-page latency on the shipped handbook only)
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-WORDS = ("notice", "breathe", "pause", "feeling", "body", "urge", "choose", "step", "slowly", "kind",
-         "steady", "moment", "plan", "gentle", "clear", "practice", "skill", "calm", "wave", "name",
-         "describe", "accept", "balance", "effective", "truth", "value", "action", "small", "ask")
-EMOTIONS = ["anger", "anxiety", "fear", "sadness", "shame", "guilt", "loneliness", "overwhelm"]
-SITUATIONS = ["conflict", "crisis", "urges", "rumination", "panic", "sleep", "work-or-school", "decisions"]
+SHIPPED = ("content", "schemas", "_config.yml", "_toc.yml")
+EDITED = "content/skills/distress-tolerance/stop.md"
+EDIT_FROM = "STOP puts a short pause before you act."
 
 
 @dataclass
@@ -39,68 +45,78 @@ class Timing:
     ok: bool
 
 
-def sentence(rng: random.Random, n: int = 12) -> str:
-    words = [rng.choice(WORDS) for _ in range(n)]
-    return " ".join(words).capitalize() + "."
+def copy_shipped(root: Path) -> None:
+    root.mkdir(parents=True)
+    for name in SHIPPED:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        else:
+            shutil.copy2(source, root / name)
 
 
-def paragraph(rng: random.Random, sentences: int = 5) -> str:
-    return " ".join(sentence(rng) for _ in range(sentences))
-
-
-def common(item_id: str, title: str, rng: random.Random) -> str:
-    return (f"id: {item_id}\ntitle: {title}\nsummary: {sentence(rng, 10)}\nstatus: published\nversion: 1.0.0\n"
-            "updated: 2026-01-15\nlanguage: en\nauthors: [Benchmark Author]\n")
-
-
-def generate(root: Path, pages: int, seed: int = 7) -> None:
-    """Write a handbook of about `pages` pages: modules, skills (about 70 %) and homework."""
-    rng = random.Random(seed)
-    shutil.copytree(REPO / "schemas", root / "schemas")
-    modules = max(1, pages // 25)
-    homework_count = max(1, pages // 5)
-    skill_count = max(1, pages - modules - homework_count - 2)
+def grow(root: Path, pages: int) -> int:
+    """Copy the shipped modules, with their skills and worksheets, under new ids (`stop-2`, ...) until
+    the handbook has about `pages` content files; returns how many it has."""
     content = root / "content"
-    (content / "homework").mkdir(parents=True)
-    (content / "index.md").write_text("# Benchmark handbook\n\n" + paragraph(rng) + "\n", encoding="utf-8")
-    (content / "crisis.md").write_text("# Crisis help\n\n```{crisis-services}\n```\n", encoding="utf-8")
-    for m in range(modules):
-        folder = content / "skills" / f"module-{m}"
-        folder.mkdir(parents=True)
-        (folder / "index.md").write_text(f"---\n{common(f'module-{m}', f'Module {m}', rng)}order: {m + 1}\n---\n\n"
-                                         f"{paragraph(rng)}\n", encoding="utf-8")
-    for h in range(homework_count):
-        module = h % modules
-        (content / "homework" / f"log-{h}.md").write_text(
-            f"---\n{common(f'log-{h}', f'Log {h}', rng)}type: practice-log\nmodule: module-{module}\nskills: []\n"
-            "frequency: daily\nestimated_minutes: 5\nfields:\n"
-            "  - {id: what, label: What did I practise?, type: long_text, required: true}\n"
-            "  - {id: how, label: How did it go?, type: rating, min: 0, max: 5, required: false}\n"
-            f"---\n\n## How to use this worksheet\n\n{paragraph(rng)}\n", encoding="utf-8")
-    for s in range(skill_count):
-        module = s % modules
-        body = "\n\n".join([paragraph(rng), "## How it works", paragraph(rng), "## Everyday example", paragraph(rng),
-                            "## Common obstacles", paragraph(rng), "## Practice", "1. " + sentence(rng)])
-        (content / "skills" / f"module-{module}" / f"skill-{s}.md").write_text(
-            f"---\n{common(f'skill-{s}', f'Skill {s}', rng)}module: module-{module}\nlevel: core\n"
-            f"practice_minutes: 5\nsteps:\n  - {{name: First, prompt: {sentence(rng, 8)}}}\n"
-            f"  - {{name: Second, prompt: {sentence(rng, 8)}}}\nwhen_to_use: [{sentence(rng, 6)}]\n"
-            f"tags: {{emotions: [{rng.choice(EMOTIONS)}], situations: [{rng.choice(SITUATIONS)}]}}\n"
-            f"worksheets: [log-{s % homework_count}]\nrelated: []\n---\n\n{body}\n", encoding="utf-8")
-    config = (REPO / "_config.yml").read_text(encoding="utf-8")
-    config = re.sub(r"(?m)^    start: .*$", "    start: [content/crisis]", config)
-    config = re.sub(r"(?m)^    end: .*$", "    end: []", config)
-    (root / "_config.yml").write_text(config, encoding="utf-8")
-    run([sys.executable, "-m", "skillbook", "toc", "--write"], root)
+    items = _items(content)
+    ids = sorted({item_id for item_id, _ in items}, key=len, reverse=True)
+    token = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
+    count = len(list(content.rglob("*.md")))
+    copy = 2
+    while count < pages:
+        for item_id, path in items:
+            if count >= pages and path.name == "index.md":
+                break
+            relative = path.relative_to(content)
+            if relative.parts[0] == "skills":
+                target = content / "skills" / f"{relative.parts[1]}-{copy}" / relative.name
+                if relative.name != "index.md":
+                    target = target.with_name(f"{item_id}-{copy}.md")
+            else:
+                target = content / "homework" / f"{item_id}-{copy}.md"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(_renamed(path.read_text(encoding="utf-8"), token, copy), encoding="utf-8")
+            count += 1
+        copy += 1
+    subprocess.run([sys.executable, "-m", "skillbook", "toc", "--write"], cwd=root, check=True,
+                   capture_output=True)
+    return len(list(content.rglob("*.md")))
+
+
+def _items(content: Path) -> list[tuple[str, Path]]:
+    """Modules, skills and worksheets in module order: a module's page first, then its skills."""
+    found = []
+    for module in sorted((content / "skills").iterdir()):
+        pages = sorted(module.glob("*.md"), key=lambda p: p.name != "index.md")
+        found += [(_id(p), p) for p in pages]
+    found += [(_id(p), p) for p in sorted((content / "homework").glob("*.md"))]
+    return found
+
+
+def _id(path: Path) -> str:
+    match = re.search(r"(?m)^id: (\S+)$", path.read_text(encoding="utf-8"))
+    assert match, path
+    return match.group(1)
+
+
+def _renamed(text: str, token: re.Pattern[str], copy: int) -> str:
+    """The page as copy number `copy`: every item id in its front matter gets `-copy` (so the copy links
+    its own copies), its title a number; the body stays as written."""
+    _, front, body = text.split("---\n", 2)
+    front = token.sub(lambda m: f"{m.group(1)}-{copy}", front)
+    front = re.sub(r"(?m)^title: (.*)$", lambda m: f"title: {m.group(1)} {copy}", front, count=1)
+    front = re.sub(r"(?m)^order: (\d+)$", lambda m: f"order: {int(m.group(1)) + 10 * copy}", front, count=1)
+    return f"---\n{front}---\n{body}"
 
 
 def bare_copy(source: Path, target: Path) -> None:
-    """The same pages for plain Jupyter Book: no skillbook extension, same parsing settings."""
+    """The same pages for plain Jupyter Book: no skillbook extension, the same parsing settings. Its
+    pages keep skillbook's few directives (crisis services, the finder), which it reports as unknown."""
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("build", "_build"))
     config = (target / "_config.yml").read_text(encoding="utf-8")
     config = config.replace("extra_extensions: [skillbook.sphinxext]", "config:\n    myst_title_to_header: true")
     (target / "_config.yml").write_text(config, encoding="utf-8")
-    (target / "content" / "crisis.md").write_text("# Crisis help\n\nPlain page.\n", encoding="utf-8")
 
 
 def run(command: list[str], cwd: Path) -> Timing:
@@ -109,49 +125,21 @@ def run(command: list[str], cwd: Path) -> Timing:
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
         error = process.stderr.read().decode()[-2000:] if process.stderr else ""
         print(f"  ! {' '.join(command)} failed in {cwd}:\n{error}", file=sys.stderr)
-    return Timing(elapsed, usage.ru_maxrss / 1024, process.returncode == 0)
+    return Timing(elapsed, usage.ru_maxrss / 1024, code == 0)
 
 
-def edit_one_page(root: Path) -> None:
-    page = root / "content" / "skills" / "module-0" / "skill-0.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("## Practice", "Edited.\n\n## Practice"),
+def edit(root: Path, marker: str) -> None:
+    page = root / EDITED
+    page.write_text(page.read_text(encoding="utf-8").replace(EDIT_FROM, f"{EDIT_FROM} {marker}", 1),
                     encoding="utf-8")
 
 
-def bench(pages: int, workdir: Path) -> list[tuple[str, Timing, Timing | None]]:
-    ours, bare = workdir / f"skillbook-{pages}", workdir / f"bare-{pages}"
-    generate(ours, pages)
-    bare_copy(ours, bare)
-    jupyter_book = shutil.which("jupyter-book") or str(Path(sys.executable).parent / "jupyter-book")
-    sb = [sys.executable, "-m", "skillbook", "build", "-q"]
-    jb = [jupyter_book, "build", ".", "-q"]
-    rows = [("validate", run([sys.executable, "-m", "skillbook", "validate"], ours), None)]
-    worksheets = run([sys.executable, "-m", "skillbook", "build", "-q", "--only", "worksheets"], ours)
-    count = len(list((ours / "content" / "homework").glob("*.md")))
-    rows.append((f"PDFs ({count})", worksheets, None))
-    shutil.rmtree(ours / "build")
-    # alternate the two so that neither always runs on a warmer machine
-    rows.append(("full build", run(sb, ours), run(jb, bare)))
-    rows.append(("no-op build", run(sb, ours), run(jb, bare)))
-    edit_one_page(ours)
-    edit_one_page(bare)
-    rows.append(("one-page edit", run(sb, ours), run(jb, bare)))
-    return rows
-
-
-def preview_latency(workdir: Path, saves: int = 7) -> list[float]:
-    """Save-to-page latency of `skillbook serve` on a copy of the shipped handbook: seconds from
-    writing a skill page to the preview serving the new text, once per save."""
-    import json
-    import urllib.request
-
-    root = workdir / "preview-shipped"
-    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns("build", "_build", ".git", ".*cache*",
-                                                              "__pycache__", "node_modules", "tests"))
+def preview_latency(root: Path, saves: int) -> list[float]:
+    """Seconds from saving a skill page to `skillbook serve` serving it changed, once per save."""
     process = subprocess.Popen([sys.executable, "-m", "skillbook", "serve", "--port", "0"], cwd=root,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
@@ -162,67 +150,95 @@ def preview_latency(workdir: Path, saves: int = 7) -> list[float]:
                 break
 
         def status() -> dict[str, object]:
-            with urllib.request.urlopen(url + "_skillbook/status", timeout=10) as response:
+            with urllib.request.urlopen(url + "_skillbook/status", timeout=30) as response:
                 return json.loads(response.read())  # type: ignore[no-any-return]
 
-        page = root / "content" / "skills" / "distress-tolerance" / "stop.md"
+        page = root / EDITED
         original = page.read_text(encoding="utf-8")
-        address = url + "content/skills/distress-tolerance/stop.html"
+        address = url + EDITED.removesuffix(".md") + ".html"
         times = []
         for n in range(saves):
             before = status()["build"]
             marker = f"Saved edit number {n}."
             start = time.perf_counter()
-            page.write_text(original.replace("STOP puts a short pause before you act.",
-                                             f"STOP puts a short pause before you act. {marker}"), encoding="utf-8")
+            page.write_text(original.replace(EDIT_FROM, f"{EDIT_FROM} {marker}", 1), encoding="utf-8")
             while status()["build"] == before:
                 time.sleep(0.01)
-            with urllib.request.urlopen(address, timeout=10) as response:
+            with urllib.request.urlopen(address, timeout=30) as response:
                 served = response.read().decode()
             times.append(time.perf_counter() - start)
             if marker not in served:
                 print(f"  ! the preview did not show edit {n}", file=sys.stderr)
             time.sleep(0.5)
+        page.write_text(original, encoding="utf-8")
         return times
     finally:
         process.terminate()
         process.wait(timeout=30)
 
 
+Row = tuple[str, Timing, "Timing | None", str]
+
+
+def bench(size: str, workdir: Path, saves: int) -> tuple[int, list[Row]]:
+    ours, bare = workdir / f"skillbook-{size}", workdir / f"bare-{size}"
+    copy_shipped(ours)
+    pages = grow(ours, int(size)) if size != "shipped" else len(list((ours / "content").rglob("*.md")))
+    bare_copy(ours, bare)
+    jupyter_book = shutil.which("jupyter-book") or str(Path(sys.executable).parent / "jupyter-book")
+    sb = [sys.executable, "-m", "skillbook", "build", "-q"]
+    jb = [jupyter_book, "build", ".", "-q"]
+    validate = [sys.executable, "-m", "skillbook", "validate"]
+    rows: list[Row] = [("validate, cold", run(validate, ours), None, "")]
+    rows.append(("validate, warm", run(validate, ours), None, ""))
+    worksheets = run([*sb, "--only", "worksheets"], ours)
+    count = len(list((ours / "build" / "worksheets").glob("*.pdf")))
+    rows.append((f"PDFs ({count})", worksheets, None, f"{worksheets.seconds / max(count, 1) * 1000:.0f} ms each"))
+    shutil.rmtree(ours / "build")
+    # alternate the two so that neither always runs on a warmer machine
+    full = (run(sb, ours), run(jb, bare))
+    rows.append(("full build", *full, f"{full[0].seconds / pages * 1000:.0f} ms a page"))
+    rows.append(("no-op build", run(sb, ours), run(jb, bare), ""))
+    edit(ours, "Edited once.")
+    edit(bare, "Edited once.")
+    rows.append(("one-page edit", run(sb, ours), run(jb, bare), ""))
+    if saves:
+        times = preview_latency(ours, saves)
+        latency = Timing(statistics.median(times), 0, True)
+        rows.append(("preview save-to-page", latency, None,
+                     f"median of {len(times)}; {min(times):.2f}–{max(times):.2f} s"))
+    return pages, rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, nargs="+", default=[100, 300])
+    parser.add_argument("--sizes", nargs="+", default=["shipped", "300", "1000"],
+                        help="`shipped`, or a number of content pages")
+    parser.add_argument("--saves", type=int, default=5, help="preview saves to time per size (0: none)")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it (default: a temporary one)")
     parser.add_argument("--preview", action="store_true",
-                        help="measure save-to-page latency of `skillbook serve` on the shipped handbook instead")
+                        help="only the save-to-page latency of `skillbook serve` on the shipped handbook")
     args = parser.parse_args()
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="skillbook-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    if args.preview:
-        try:
-            import statistics
-
-            times = preview_latency(workdir)
+    try:
+        if args.preview:
+            root = workdir / "preview-shipped"
+            copy_shipped(root)
+            times = preview_latency(root, max(args.saves, 1))
             print(f"preview save-to-page on the shipped handbook, {len(times)} saves: median "
                   f"{statistics.median(times):.2f}s, slowest {max(times):.2f}s, fastest {min(times):.2f}s")
-        finally:
-            if args.keep is None:
-                shutil.rmtree(workdir, ignore_errors=True)
-        return
-    print(f"{'pages':>6}  {'step':<14} {'skillbook':>10} {'jupyter-book':>13} {'ratio':>6} {'peak MB':>8} {'JB MB':>7}")
-    try:
-        for pages in args.pages:
-            for step, ours, theirs in bench(pages, workdir):
-                ratio = f"{ours.seconds / theirs.seconds:6.2f}" if theirs else "     -"
-                if step.startswith("PDFs"):
-                    count = int(step[6:-1])
-                    ratio = f"{ours.seconds / count * 1000:4.0f}ms"  # per worksheet, packets included
-                jb_time = f"{theirs.seconds:12.2f}s" if theirs else f"{'-':>13}"
-                jb_mb = f"{theirs.peak_mb:7.0f}" if theirs else f"{'-':>7}"
-                flag = "" if ours.ok and (theirs is None or theirs.ok) else "  (failed)"
-                ours_text = f"{ours.seconds:9.2f}s"
-                print(f"{pages:>6}  {step:<14} {ours_text} {jb_time} {ratio} {ours.peak_mb:8.0f} {jb_mb}{flag}",
-                      flush=True)
+            return
+        print("| pages | step | skillbook | Jupyter Book | ratio | skillbook MB | Jupyter Book MB | note |")
+        print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |")
+        for size in args.sizes:
+            pages, rows = bench(size, workdir, args.saves)
+            for step, ours, theirs, note in rows:
+                ratio = f"{ours.seconds / theirs.seconds:.2f}" if theirs else ""
+                flag = "" if ours.ok and (theirs is None or theirs.ok) else " (failed)"
+                print(f"| {pages} | {step} | {ours.seconds:.2f} | {f'{theirs.seconds:.2f}' if theirs else ''} | "
+                      f"{ratio} | {f'{ours.peak_mb:.0f}' if ours.peak_mb else ''} | "
+                      f"{f'{theirs.peak_mb:.0f}' if theirs else ''} | {note}{flag} |", flush=True)
     finally:
         if args.keep is None:
             shutil.rmtree(workdir, ignore_errors=True)
