@@ -355,3 +355,13 @@ def test_every_sheet_carries_the_configured_crisis_contacts(shipped: tuple[Path,
         assert "My therapist or coaching line" in text, key
         if key.endswith("-pocket-cards"):
             assert all("Crisis help" in page for page in pages), key
+
+
+def test_every_pdf_field_says_which_question_it_answers(shipped: tuple[Path, dict[str, Path], int]) -> None:
+    """A screen reader reads a field's tooltip: "Self-harm, Mon: Yes", never a bare "Y"."""
+    _root, files, _count = shipped
+    fields = PdfReader(files["weekly-diary-card"]).get_fields() or {}
+    assert len(fields) > 400  # a yes/no pair is one field
+    names = {key: str(field.get("/TU", "")) for key, field in fields.items()}
+    assert all(len(name) > 3 for name in names.values()), [k for k, v in names.items() if len(v) <= 3][:5]
+    assert any(name.endswith(", Mon: Yes") for name in names.values())

@@ -259,6 +259,9 @@ def _worksheet_html(homework: Homework, published: dict[str, Skill], config: Pro
                                crisis_words=words["paper.crisis_ref"]).html
     status = escape(words.format("paper.status", version=homework.version, date=words.long_date(homework.updated))
                     + ("" if homework.review else words["paper.unreviewed"]))
+    # The fields are not in a <form>: inside one, WeasyPrint looks up each field's label among all
+    # the form's labels (a diary card took seconds), and names a radio button by its label ("Y").
+    # Outside, each field's tooltip is its title, which says which question it answers.
     return f"""<!DOCTYPE html>
 <html lang="{escape(homework.language or language)}">
 <head>
@@ -282,9 +285,9 @@ def _worksheet_html(homework: Homework, published: dict[str, Skill], config: Pro
 {instructions}
 </section>
 {_reminders_section(reminders, words)}
-<form class="worksheet">
+<div class="worksheet">
 {fields}
-</form>
+</div>
 {crisis_box(config, words)}
 <footer><p>{status}</p></footer>
 </body>
