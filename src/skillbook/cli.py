@@ -10,7 +10,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -30,9 +30,9 @@ from skillbook.report import (
     summary_line,
 )
 from skillbook.reviews import DUE_SOON_DAYS, ReviewState, review_statuses
-from skillbook.scaffold import new_item
-from skillbook.toc import generate_toc, write_toc
-from skillbook.validate import ValidationResult, validate
+
+if TYPE_CHECKING:
+    from skillbook.validate import ValidationResult
 
 INTERNAL_ERROR = 3
 
@@ -77,7 +77,11 @@ def _report(result: ValidationResult, fmt: str | None) -> None:
 @click.pass_context
 def validate_command(ctx: click.Context, strict: bool, fmt: str | None) -> None:
     """Check every content file; print all problems with file and line."""
-    result = validate(_project(ctx), strict=strict)
+    from skillbook.validate import validate
+
+    project = _project(ctx)
+    # the cache `skillbook build` keeps: a file unchanged since either ran is not checked again
+    result = validate(project, strict=strict, cache_dir=project.build_dir / ".cache" / "validation")
     _report(result, fmt)
     ctx.exit(0 if result.ok else 1)
 
@@ -163,6 +167,9 @@ def serve_command(ctx: click.Context, port: int, edition: str) -> None:
 @click.pass_context
 def toc_command(ctx: click.Context, write: bool) -> None:
     """Generate _toc.yml from module order and skill metadata (drafts left out)."""
+    from skillbook.toc import generate_toc, write_toc
+    from skillbook.validate import ValidationResult, validate
+
     project = _project(ctx)
     result = validate(project)
     blocking = [i for i in result.errors if not i.rule.startswith("toc-")]
@@ -185,6 +192,8 @@ def toc_command(ctx: click.Context, write: bool) -> None:
 @click.pass_context
 def review_command(ctx: click.Context, within: int, strict: bool, fmt: str | None) -> None:
     """List published pages by clinical review: overdue, never reviewed, due soon, current."""
+    from skillbook.validate import validate
+
     result = validate(_project(ctx))
     today = dt.date.today()
     lines = {}
@@ -237,6 +246,8 @@ def publish_command(ctx: click.Context, item_ids: tuple[str, ...]) -> None:
 @click.pass_context
 def new_command(ctx: click.Context, kind: str, item_id: str, module: str) -> None:
     """Create a skill or worksheet from a template (as a draft that validates)."""
+    from skillbook.scaffold import new_item
+
     project = _project(ctx)
     path = new_item(project, kind, item_id, module)
     click.echo(f"created {project.relative(path)} (status: draft; once it is written and reviewed: "

@@ -12,8 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import nbformat
-
 from skillbook.allowlist import CONTROL_CHARACTERS, control_character_problem, reserved_key
 from skillbook.discover import Kind, Source
 from skillbook.issues import Issue
@@ -119,6 +117,8 @@ def _read_notebook(source: Source, text: str) -> tuple[Document | None, list[Iss
         return None, [Issue(source.rel, exc.lineno, exc.colno, "notebook-invalid",
                             f"the notebook is not valid JSON: {exc.msg}",
                             "open and save it again in Jupyter, or fix the JSON by hand")]
+    import nbformat  # only notebooks need it, and it takes a tenth of a second to import
+
     try:
         notebook = nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
         nbformat.validate(notebook)

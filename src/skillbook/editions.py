@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererHTML
-from myst_parser.config.main import MdParserConfig
-from myst_parser.parsers.mdit import create_md_parser
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 EDITIONS = ("client", "clinician")
 NOTE_DIRECTIVE = "clinician-note"
@@ -29,6 +28,11 @@ class ClinicianNote:
 
 @cache
 def _parser() -> MarkdownIt:
+    # imported here: only pages with a clinician note need a parser, and a no-op build needs none
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
     return create_md_parser(MdParserConfig(enable_extensions={"colon_fence", "deflist", "fieldlist"}), RendererHTML)
 
 

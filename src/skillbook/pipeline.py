@@ -16,17 +16,15 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from skillbook import __version__
 from skillbook.errors import ConfigError, ContentError
 from skillbook.issues import Issue
-from skillbook.models import Handbook, Item
-from skillbook.project import Project
-from skillbook.site import copy_tree, link_tree, render_site
-from skillbook.toc import generate_toc
-from skillbook.validate import validate
-from skillbook.worksheets import planned_files, render_worksheets
+from skillbook.project import CONFIG_FILE, Project
+
+if TYPE_CHECKING:
+    from skillbook.models import Handbook, Item
 
 OUTPUTS = ("site", "worksheets", "bundle")
 Progress = Callable[[str], None]
@@ -59,6 +57,17 @@ def build(
     out = output_dir or (project.build_dir if edition == "client" else project.build_dir / edition)
     _usable(project, out)
     cache = out / ".cache"
+    inputs = _inputs(project, only, strict, edition, previous_release, live_reload, preview_drafts)
+    unchanged = _unchanged(cache, inputs, out, only)
+    if unchanged is not None:
+        progress("nothing changed since the last build")
+        return unchanged
+    # imported once there is work to do: a no-op build starts in a fraction of the time
+    from skillbook.site import copy_tree, link_tree, render_site
+    from skillbook.toc import generate_toc
+    from skillbook.validate import validate
+    from skillbook.worksheets import planned_files, render_worksheets
+
     progress("validating content")
     result = validate(project, strict=strict, cache_dir=cache / "validation")
     if not result.ok:
@@ -122,7 +131,58 @@ def build(
         report.outputs = _swap(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    _remember(cache, inputs, report)
     return report
+
+
+# Every file a build reads, besides the content: the package's own code, templates, styles and fonts.
+_PACKAGE = Path(__file__).parent
+_LAST_BUILD = "last-build.pickle"
+
+
+def _inputs(project: Project, *settings: object) -> str:
+    """A digest of everything a build is made from: every input file's bytes, the package's own
+    files, the settings, the day (reviews fall due) and SOURCE_DATE_EPOCH (the bundle's date)."""
+    import datetime as dt
+
+    digest = hashlib.sha256(repr((__version__, settings, dt.date.today().isoformat(),
+                                  os.environ.get("SOURCE_DATE_EPOCH"))).encode())
+    folders = [project.content_dir, project.schemas_dir, _PACKAGE]
+    files = [project.root / CONFIG_FILE, project.toc_path]
+    for folder in folders:
+        files += sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    previous = next((s for s in settings if isinstance(s, Path)), None)
+    if previous is not None:
+        files.append(previous / "datapackage.json")  # it holds the hash of every file of that release
+    for path in files:
+        digest.update(str(path).encode())
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"\x00missing")
+    return digest.hexdigest()
+
+
+def _unchanged(cache: Path, inputs: str, out: Path, only: tuple[str, ...]) -> BuildReport | None:
+    """The last build's report when it was made from exactly these inputs and its outputs are there."""
+    try:
+        with (cache / _LAST_BUILD).open("rb") as stream:
+            stored_inputs, report = pickle.load(stream)  # our own file, written below
+    except (OSError, EOFError, pickle.PickleError, ValueError, TypeError, AttributeError):
+        return None
+    if stored_inputs != inputs or not all((out / name).is_dir() for name in only):
+        return None
+    assert isinstance(report, BuildReport)
+    report.notes = ["nothing changed since the last build: every output is as it was"]
+    return report
+
+
+def _remember(cache: Path, inputs: str, report: BuildReport) -> None:
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = cache / f"{_LAST_BUILD}.partial"
+    with partial.open("wb") as stream:
+        pickle.dump((inputs, report), stream, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.replace(cache / _LAST_BUILD)
 
 
 def _usable(project: Project, out: Path) -> None:
@@ -184,6 +244,7 @@ def _write_bundle(project: Project, handbook: Handbook, target: Path, cache: Pat
                   changelog: dict[str, Any]) -> int:
     """Write the bundle, or copy it from the cache when nothing it is made from changed."""
     from skillbook.bundle import source_date, write_bundle  # jsonschema and friends: only when needed
+    from skillbook.site import link_tree
 
     created = source_date(handbook)
     digest = hashlib.sha256(pickle.dumps((__version__, handbook, project.config, created.isoformat(), edition,

@@ -7,12 +7,15 @@ import datetime as dt
 import json
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from skillbook.allowlist import CONTROL_CHARACTERS, escaped
 from skillbook.issues import Issue
-from skillbook.models import Item, Module, Skill
 from skillbook.placenames import KIND_NOUNS
 from skillbook.reviews import STATE_ORDER, ReviewState, ReviewStatus, counts
+
+if TYPE_CHECKING:
+    from skillbook.models import Item
 
 FORMATS = ("text", "github", "json")
 
@@ -138,4 +141,6 @@ def drafts_note(drafts: Sequence[Item], verb: str) -> str:
 
 
 def _noun(item: Item) -> str:
+    from skillbook.models import Module, Skill
+
     return KIND_NOUNS["module" if isinstance(item, Module) else "skill" if isinstance(item, Skill) else "homework"]

@@ -12,8 +12,10 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from skillbook.models import Handbook, Item
+if TYPE_CHECKING:
+    from skillbook.models import Handbook, Item
 
 REVIEW_CYCLE_YEARS = 3
 DUE_SOON_DAYS = 90  # what "due soon" means unless asked otherwise

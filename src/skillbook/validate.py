@@ -50,8 +50,9 @@ class ValidationResult:
 
 def validate(project: Project, *, strict: bool = False, today: dt.date | None = None,
              cache_dir: Path | None = None) -> ValidationResult:
-    """Every problem of the project. With `cache_dir`, files unchanged since the last run (same
-    size and modification time, same schemas, same set of files) are not checked again."""
+    """Every problem of the project. With `cache_dir`, files unchanged since the last run (the same
+    bytes, the same schemas, the same set of files) are not checked again: `skillbook validate`
+    and `skillbook build` share that cache."""
     today = today or dt.date.today()
     schemas = load_schemas(project.schemas_dir, today=today)
     sources, issues = discover(project)
@@ -64,7 +65,10 @@ def validate(project: Project, *, strict: bool = False, today: dt.date | None = 
     cache = _FileCache.load(cache_dir, project, sources, today) if cache_dir else None
     known = cache.known(sources) if cache else {}
     rules = BodyRules(project.content_dir, frozenset(project.config.substitutions), project.config.max_file_size)
-    fresh = _check_files([s for s in sources if s.rel not in known], schemas, rules)
+    unknown = [s for s in sources if s.rel not in known]
+    if unknown:
+        schemas.validators.build_all()
+    fresh = _check_files(unknown, schemas, rules)
     if cache:
         cache.save(fresh)
     for checked in sorted([*known.values(), *fresh], key=lambda c: c.source.rel):
@@ -138,7 +142,7 @@ def _check_files(sources: list[Source], schemas: SchemaSet, rules: BodyRules) ->
 class _FileCache:
     """Per-file results of earlier runs, valid while the schemas, the date and the file list stay the same."""
 
-    def __init__(self, path: Path, key: str, entries: dict[str, tuple[tuple[int, int], _Checked]]) -> None:
+    def __init__(self, path: Path, key: str, entries: dict[str, tuple[tuple[int, str], _Checked]]) -> None:
         self.path, self.key, self.entries = path, key, entries
 
     @classmethod
@@ -150,7 +154,7 @@ class _FileCache:
         digest.update("\n".join([*project.config.substitutions, str(project.config.max_file_size)]).encode())
         key = digest.hexdigest()
         path = folder / "validation.pickle"
-        entries: dict[str, tuple[tuple[int, int], _Checked]] = {}
+        entries: dict[str, tuple[tuple[int, str], _Checked]] = {}
         try:
             with path.open("rb") as stream:
                 stored_key, stored = pickle.load(stream)  # our own cache file, written below
@@ -161,9 +165,10 @@ class _FileCache:
         return cls(path, key, entries)
 
     @staticmethod
-    def fingerprint(source: Source) -> tuple[int, int]:
-        stat = source.path.stat()
-        return stat.st_mtime_ns, stat.st_size
+    def fingerprint(source: Source) -> tuple[int, str]:
+        # the bytes, not the modification time: a checkout or a copy that keeps the content is a hit
+        data = source.path.read_bytes()
+        return len(data), hashlib.blake2b(data, digest_size=16).hexdigest()
 
     def known(self, sources: list[Source]) -> dict[str, _Checked]:
         found = {}
@@ -178,11 +183,14 @@ class _FileCache:
             # an {include} makes the result depend on another file's content: check it every time
             if checked.document is None or "{include}" not in checked.document.body:
                 self.entries[checked.source.rel] = (self.fingerprint(checked.source), checked)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_suffix(".partial")
-        with partial.open("wb") as stream:
-            pickle.dump((self.key, self.entries), stream, protocol=pickle.HIGHEST_PROTOCOL)
-        partial.replace(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_suffix(f".partial-{os.getpid()}")
+            with partial.open("wb") as stream:
+                pickle.dump((self.key, self.entries), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            partial.replace(self.path)
+        except OSError:
+            pass  # a cache that cannot be written only makes the next run slower
 
 
 def _check_shared(source: Source) -> _Checked:
