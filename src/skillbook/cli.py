@@ -19,6 +19,7 @@ from skillbook.editions import EDITIONS
 from skillbook.errors import ConfigError, ContentError, ReleaseError, SkillbookError
 from skillbook.issues import Issue
 from skillbook.pipeline import OUTPUTS, build
+from skillbook.progress import ProgressDisplay
 from skillbook.project import Project, load_project
 from skillbook.report import (
     FORMATS,
@@ -97,32 +98,33 @@ def validate_command(ctx: click.Context, strict: bool, fmt: str | None) -> None:
                    "changes, and list the changes in changelog.json and on the site.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
 @click.option("--verbose", "-v", is_flag=True,
-              help="Show Jupyter Book's page-by-page progress (shown anyway in a terminal).")
+              help="Show Jupyter Book's own page-by-page lines instead of skillbook's progress bar.")
 @format_option
 @click.pass_context
 def build_command(ctx: click.Context, only: tuple[str, ...], strict: bool, edition: str, previous: Path | None,
                   quiet: bool, verbose: bool, fmt: str | None) -> None:
     """Validate, then build the site, worksheets and bundle into build/ (all or nothing)."""
     project = _project(ctx)
-
-    def progress(message: str) -> None:
-        if not quiet:
-            click.echo(f"skillbook: {message}...", err=True)
-
+    # a bar on a terminal (pages read and written, PDFs), plain lines in a log, nothing with -q;
+    # --verbose shows Jupyter Book's own page-by-page lines instead
+    display = ProgressDisplay.on(sys.stderr, quiet=quiet or verbose)
     try:
-        report = build(project, only=only or OUTPUTS, strict=strict, progress=progress, edition=edition,
-                       sphinx_status=sys.stderr if verbose or (sys.stderr.isatty() and not quiet) else None,
-                       previous_release=previous)
+        report = build(project, only=only or OUTPUTS, strict=strict, edition=edition, previous_release=previous,
+                       progress=display.message if not verbose else _say, count=display.count,
+                       sphinx_status=sys.stderr if verbose else None)
     except ContentError as exc:
+        display.close()
         chosen = fmt or _default_format()
         click.echo(format_issues(exc.issues, chosen), nl=False)
         if chosen != "json":
             click.echo(summary_line(exc.issues, 0).split(" (")[0] + "; build/ left unchanged", err=True)
         ctx.exit(1)
     except ReleaseError as exc:
+        display.close()
         click.echo(f"skillbook: {exc}", err=True)
         click.echo("skillbook: build/ left unchanged", err=True)
         ctx.exit(1)
+    display.close()
     if report.warnings:
         click.echo(format_issues(report.warnings, fmt or _default_format()), nl=False)
     if not quiet:
@@ -132,6 +134,10 @@ def build_command(ctx: click.Context, only: tuple[str, ...], strict: bool, editi
             click.echo(f"skillbook: {drafts_note(report.drafts, 'left out')}", err=True)
         for path in sorted(report.outputs.values()):
             click.echo(f"built {project.relative(path)}/", err=True)
+
+
+def _say(message: str) -> None:
+    click.echo(f"skillbook: {message}...", err=True)
 
 
 @cli.command("serve")

@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import pickle
 import shutil
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 OUTPUTS = ("site", "worksheets", "bundle")
 Progress = Callable[[str], None]
+Count = Callable[[str, int, int], None]  # what, how many done, of how many (0: not known)
 
 
 @dataclass
@@ -44,6 +46,7 @@ def build(
     only: tuple[str, ...] = OUTPUTS,
     strict: bool = False,
     progress: Progress = lambda message: None,
+    count: Count = lambda what, done, total: None,
     sphinx_status: TextIO | None = None,
     live_reload: bool = False,
     output_dir: Path | None = None,
@@ -66,7 +69,7 @@ def build(
     from skillbook.site import copy_tree, link_tree, render_site
     from skillbook.toc import generate_toc
     from skillbook.validate import validate
-    from skillbook.worksheets import planned_files, render_worksheets
+    from skillbook.worksheets import planned_files
 
     progress("validating content")
     result = validate(project, strict=strict, cache_dir=cache / "validation")
@@ -88,14 +91,14 @@ def build(
     try:
         # PDFs and the bundle are made in a second process while Sphinx builds the site: two cores.
         # Leaving the `with` waits for that process, so staging is never removed under its feet.
-        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        context = multiprocessing.get_context("fork")
+        events = _Counts(context, count)
+        with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=events.install) as pool:
             sheets = None
             if "worksheets" in only:
                 progress("rendering worksheets (WeasyPrint)")
-                sheets = pool.submit(
-                    render_worksheets, result.handbook, staging / "worksheets", cache_dir=cache / "worksheets",
-                    config=project.config,
-                )
+                sheets = pool.submit(_render_worksheets, result.handbook, staging / "worksheets",
+                                     cache / "worksheets", project.config)
             bundle = None
             if "bundle" in only:
                 progress("writing the app bundle")
@@ -106,7 +109,7 @@ def build(
                 pdfs = {key: f"worksheets/{name}" for key, name in planned_files(result.handbook).items()} \
                     if sheets else {}
                 site, issues = render_site(project, result, cache / "site" / "html", cache_dir=cache / "site",
-                                           status=sphinx_status, pdfs=pdfs, live_reload=live_reload,
+                                           status=sphinx_status, pdfs=pdfs, live_reload=live_reload, count=count,
                                            edition=edition, toc_path=toc_path, draft_docs=drafts,
                                            changelog=changelog)
                 if site is None:
@@ -130,6 +133,7 @@ def build(
         progress("publishing into " + _shown(project, out))
         report.outputs = _swap(staging, out)
     finally:
+        events.close()
         shutil.rmtree(staging, ignore_errors=True)
     _remember(cache, inputs, report)
     return report
@@ -183,6 +187,41 @@ def _remember(cache: Path, inputs: str, report: BuildReport) -> None:
     with partial.open("wb") as stream:
         pickle.dump((inputs, report), stream, protocol=pickle.HIGHEST_PROTOCOL)
     partial.replace(cache / _LAST_BUILD)
+
+
+class _Counts:
+    """Counts made in the worksheet process (PDFs), passed to `count` in this one: the worker puts
+    them on a queue it inherits when it forks, and a thread here reads them."""
+
+    def __init__(self, context: Any, count: Count) -> None:
+        self.queue = context.SimpleQueue()
+        self.reader = threading.Thread(target=self._read, args=(count,), daemon=True)
+        self.reader.start()
+
+    def install(self) -> None:
+        global _counts
+        _counts = self
+
+    def put(self, what: str, done: int, total: int) -> None:
+        self.queue.put((what, done, total))
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.reader.join(timeout=10)
+
+    def _read(self, count: Count) -> None:
+        while (event := self.queue.get()) is not None:
+            count(*event)
+
+
+_counts: _Counts | None = None  # in the worksheet process: where its counts go
+
+
+def _render_worksheets(handbook: Handbook, target: Path, cache: Path, config: Any) -> Any:
+    from skillbook.worksheets import render_worksheets
+
+    return render_worksheets(handbook, target, cache_dir=cache, config=config,
+                             count=_counts.put if _counts else lambda what, done, total: None)
 
 
 def _usable(project: Project, out: Path) -> None:

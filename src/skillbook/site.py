@@ -10,6 +10,7 @@ import io
 import os
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -47,6 +48,7 @@ def render_site(
     draft_docs: frozenset[str] = frozenset(),
     jobs: int = 1,
     changelog: dict[str, Any] | None = None,
+    count: Callable[[str, int, int], None] | None = None,
 ) -> tuple[SiteOutput | None, list[Issue]]:
     """Build the site into `html_dir` (reusing `cache_dir` for incremental builds).
 
@@ -78,7 +80,7 @@ def render_site(
         sphinx_config["skillbook_number_figures"] = False
     warnings = io.StringIO()
     doctrees = cache_dir / "doctrees"
-    sphinxext.prime(project, result)
+    sphinxext.prime(project, result, count)
     try:
         with patch_docutils(str(project.root)), docutils_namespace():
             app = Sphinx(

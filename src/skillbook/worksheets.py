@@ -79,6 +79,7 @@ def render_worksheets(
     cache_dir: Path,
     config: ProjectConfig,
     progress: Callable[[str], None] = lambda message: None,
+    count: Callable[[str, int, int], None] = lambda what, done, total: None,
 ) -> tuple[WorksheetOutput, list[Issue]]:
     """Write `<id>.pdf`, `<module>-packet.pdf`, `handbook-packet.pdf`, the pocket-card sheets
     `<module>-pocket-cards.pdf` and `handbook-pocket-cards.pdf`, and `my-own-card.pdf` into `out_dir`.
@@ -119,28 +120,20 @@ def render_worksheets(
             needed.update(keys)
     documents: dict[str, Any] = {}
     issues: list[Issue] = []
-    if needed:
-        from weasyprint import CSS, HTML
-        from weasyprint.text.fonts import FontConfiguration
-
-        fonts = FontConfiguration()
-        stylesheet = CSS(string=css, font_config=fonts, base_url=str(ASSETS))
-        for job in jobs:
-            if job.key not in needed:
-                continue
+    total = len(jobs) + len(packets)
+    count("PDFs", 0, total)
+    render = _renderer(css) if needed else None
+    for done, job in enumerate(jobs, start=1):
+        cached = cache_dir / f"{job.digest}.pdf"
+        if render is not None and job.key in needed:
             progress(f"rendering worksheet {job.key}")
             try:
-                page = HTML(string=job.html, base_url=str(ASSETS))
-                documents[job.key] = page.render(stylesheets=[stylesheet], font_config=fonts, pdf_forms=True,
-                                                 pdf_tags=True)
+                documents[job.key] = render(job.html)
             except Exception as exc:  # WeasyPrint raises many unrelated types
                 issues.append(Issue(job.source, 1, 1, "worksheet-render",
                                     f"the worksheet could not be rendered: {type(exc).__name__}: {exc}",
                                     "check the fields for unusual content; report it if it persists"))
-        if issues:
-            return output, issues
-    for job in jobs:
-        cached = cache_dir / f"{job.digest}.pdf"
+                continue
         if job.key in documents and not cached.is_file():
             _write(documents[job.key], cached)
             output.rendered += 1
@@ -149,7 +142,10 @@ def render_worksheets(
         target = out_dir / f"{job.key}.pdf"
         _publish(cached, target)
         output.files[job.key] = target
-    for name, title, keys in packets:
+        count("PDFs", done, total)
+    if issues:
+        return output, issues
+    for done, (name, title, keys) in enumerate(packets, start=len(jobs) + 1):
         cached = cache_dir / f"{packet_digests[name]}.pdf"
         if not cached.is_file():
             progress(f"assembling {name}")
@@ -158,11 +154,31 @@ def render_worksheets(
             packet.metadata.title = title
             packet.metadata.created = packet.metadata.modified = max(dated[k].updated for k in keys).isoformat()
             _write(packet, cached)
+            output.rendered += 1
+        else:
+            output.reused += 1
         target = out_dir / f"{name}.pdf"
         _publish(cached, target)
         output.files[name] = target
+        count("PDFs", done, total)
     _prune(cache_dir, {job.digest for job in jobs} | set(packet_digests.values()))
     return output, issues
+
+
+def _renderer(css: str) -> Callable[[str], Any]:
+    """HTML in, a laid-out WeasyPrint document out: one font configuration and one parsed stylesheet
+    for every sheet of the run."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    stylesheet = CSS(string=css, font_config=fonts, base_url=str(ASSETS))
+
+    def render(markup: str) -> Any:
+        return HTML(string=markup, base_url=str(ASSETS)).render(stylesheets=[stylesheet], font_config=fonts,
+                                                                pdf_forms=True, pdf_tags=True)
+
+    return render
 
 
 def _publish(cached: Path, target: Path) -> None:

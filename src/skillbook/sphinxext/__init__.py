@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,9 +49,35 @@ logger = logging.getLogger(__name__)
 _primed: dict[str, ValidationResult] = {}
 
 
-def prime(project: Project, result: ValidationResult) -> None:
-    """Hand a validation result to the next Sphinx run for `project`, so it is not computed twice."""
+def prime(project: Project, result: ValidationResult,
+          count: Callable[[str, int, int], None] | None = None) -> None:
+    """Hand a validation result to the next Sphinx run for `project`, so it is not computed twice,
+    and where to report the pages it reads and writes (`skillbook build` shows them)."""
+    global _count
     _primed[str(project.root.resolve())] = result
+    _count = count
+
+
+_count: Callable[[str, int, int], None] | None = None
+_pages = {"read": 0, "to read": 0, "written": 0}
+
+
+def _reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    _pages.update({"read": 0, "to read": len(docnames), "written": 0})
+    if _count and docnames:
+        _count("pages read", 0, len(docnames))
+
+
+def _read_one(app: Sphinx, docname: str, source: list[str]) -> None:
+    _pages["read"] += 1
+    if _count:
+        _count("pages read", _pages["read"], _pages["to read"])
+
+
+def _written_one(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    _pages["written"] += 1
+    if _count:
+        _count("pages written", _pages["written"], 0)
 
 
 @dataclass
@@ -565,6 +592,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("content-rules", ContentRules)
     app.add_role("crisis", crisis_role)
     app.connect("config-inited", _configure)
+    app.connect("env-before-read-docs", _reading)
+    app.connect("source-read", _read_one)
+    app.connect("html-page-context", _written_one)
     app.connect("config-inited", _numbering, priority=900)  # after sphinx-jupyterbook-latex forces it on
     app.connect("builder-inited", _load)
     app.connect("env-get-outdated", _outdated)
