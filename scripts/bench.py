@@ -61,7 +61,10 @@ def grow(root: Path, pages: int) -> int:
     content = root / "content"
     items = _items(content)
     ids = sorted({item_id for item_id, _ in items}, key=len, reverse=True)
-    token = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
+    modules = sorted(p.name for p in (content / "skills").iterdir() if p.is_dir())
+    names = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
+    files = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")\.md")
+    folders = re.compile(r"(?<=/)(" + "|".join(map(re.escape, modules)) + r")(?=/)")
     count = len(list(content.rglob("*.md")))
     copy = 2
     while count < pages:
@@ -76,7 +79,8 @@ def grow(root: Path, pages: int) -> int:
             else:
                 target = content / "homework" / f"{item_id}-{copy}.md"
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(_renamed(path.read_text(encoding="utf-8"), token, copy), encoding="utf-8")
+            text = _renamed(path.read_text(encoding="utf-8"), names, files, folders, copy)
+            target.write_text(text, encoding="utf-8")
             count += 1
         copy += 1
     subprocess.run([sys.executable, "-m", "skillbook", "toc", "--write"], cwd=root, check=True,
@@ -100,13 +104,27 @@ def _id(path: Path) -> str:
     return match.group(1)
 
 
-def _renamed(text: str, token: re.Pattern[str], copy: int) -> str:
-    """The page as copy number `copy`: every item id in its front matter gets `-copy` (so the copy links
-    its own copies), its title a number; the body stays as written."""
+# front-matter keys whose values name items (an option's or a row's `skill:` is renamed wherever it is)
+_NAMING_KEYS = re.compile(r"^(id|module|related|worksheets|skills):")
+
+
+def _renamed(text: str, names: re.Pattern[str], files: re.Pattern[str], folders: re.Pattern[str],
+             copy: int) -> str:
+    """The page as copy number `copy`: the ids it names get `-copy` (so a copy links its own copies),
+    its links point at the copied files, its title gets the number; its text stays as written."""
     _, front, body = text.split("---\n", 2)
-    front = token.sub(lambda m: f"{m.group(1)}-{copy}", front)
+    lines = []
+    for line in front.split("\n"):
+        if _NAMING_KEYS.match(line):
+            line = names.sub(lambda m: f"{m.group(1)}-{copy}", line)
+        line = re.sub(r"(skill: )([\w-]+)", lambda m: f"{m.group(1)}{m.group(2)}-{copy}"
+                      if names.fullmatch(m.group(2)) else m.group(0), line)
+        lines.append(line)
+    front = "\n".join(lines)
     front = re.sub(r"(?m)^title: (.*)$", lambda m: f"title: {m.group(1)} {copy}", front, count=1)
     front = re.sub(r"(?m)^order: (\d+)$", lambda m: f"order: {int(m.group(1)) + 10 * copy}", front, count=1)
+    body = files.sub(lambda m: f"{m.group(1)}-{copy}.md", body)
+    body = folders.sub(lambda m: f"{m.group(1)}-{copy}", body)
     return f"---\n{front}---\n{body}"
 
 
