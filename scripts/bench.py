@@ -180,7 +180,8 @@ def preview_latency(root: Path, saves: int) -> list[float]:
             marker = f"Saved edit number {n}."
             start = time.perf_counter()
             page.write_text(original.replace(EDIT_FROM, f"{EDIT_FROM} {marker}", 1), encoding="utf-8")
-            while status()["build"] == before:
+            deadline = start + 600
+            while status()["build"] == before and time.perf_counter() < deadline:
                 time.sleep(0.01)
             with urllib.request.urlopen(address, timeout=30) as response:
                 served = response.read().decode()

@@ -93,6 +93,7 @@ def serve(
         state["build"] += 1
         progress("preview updated")
 
+    seen = snapshot(project)  # before the first build: a save while it runs is built next
     rebuild()
     (preview / "site").mkdir(parents=True, exist_ok=True)
     handler = functools.partial(_PreviewHandler, directory=str(preview / "site"))
@@ -101,7 +102,6 @@ def serve(
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     on_ready(f"http://{host}:{server.server_address[1]}/")
-    seen = snapshot(project)
     try:
         while not stop.wait(interval):
             current = snapshot(project)
