@@ -80,6 +80,10 @@ def grow(root: Path, pages: int) -> int:
                 target = content / "homework" / f"{item_id}-{copy}.md"
             target.parent.mkdir(parents=True, exist_ok=True)
             text = _renamed(path.read_text(encoding="utf-8"), names, files, folders, copy)
+            if path.name == "index.md":  # the copied module comes after every module before it
+                shift = len(modules) * (copy - 1)
+                text = re.sub(r"(?m)^order: (\d+)$", lambda m, by=shift: f"order: {int(m.group(1)) + by}", text,
+                              count=1)
             target.write_text(text, encoding="utf-8")
             count += 1
         copy += 1
@@ -122,7 +126,6 @@ def _renamed(text: str, names: re.Pattern[str], files: re.Pattern[str], folders:
         lines.append(line)
     front = "\n".join(lines)
     front = re.sub(r"(?m)^title: (.*)$", lambda m: f"title: {m.group(1)} {copy}", front, count=1)
-    front = re.sub(r"(?m)^order: (\d+)$", lambda m: f"order: {int(m.group(1)) + 10 * copy}", front, count=1)
     body = files.sub(lambda m: f"{m.group(1)}-{copy}.md", body)
     body = folders.sub(lambda m: f"{m.group(1)}-{copy}", body)
     return f"---\n{front}---\n{body}"
