@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -171,3 +173,16 @@ def make_project(tmp_path: Path) -> MakeProject:
         return write_project(tmp_path / name, files)
 
     return make
+
+
+def start_preview(root: Path, *options: str) -> tuple[subprocess.Popen[str], str]:
+    """`skillbook serve --port 0 OPTIONS` in `root`, and the address it serves at once it is ready.
+    The caller stops it (`terminate`, then `wait`)."""
+    process = subprocess.Popen([sys.executable, "-m", "skillbook", "serve", "--port", "0", *options], cwd=root,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    for line in process.stderr:
+        if "serving the preview at " in line:
+            return process, line.split("serving the preview at ")[1].split()[0]
+    process.wait(timeout=30)
+    raise AssertionError("the preview did not start")

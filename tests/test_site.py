@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONFIG, HOMEWORK, REPO, SKILL, TOC, write_project
+from conftest import CONFIG, HOMEWORK, REPO, SKILL, TOC, start_preview, write_project
 
 pytestmark = pytest.mark.slow
 
@@ -243,14 +243,8 @@ def test_serve_rebuilds_on_save_and_tells_the_browser(tmp_path: Path) -> None:
     import urllib.request
 
     root = write_project(tmp_path / "project", {"content/skills/test-module/secret-draft.md": DRAFT_SKILL})
-    process = subprocess.Popen([sys.executable, "-m", "skillbook", "serve", "--port", "0"], cwd=root,
-                               stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    process, url = start_preview(root)
     try:
-        url = ""
-        for line in process.stderr:  # type: ignore[union-attr]
-            if "serving the preview at " in line:
-                url = line.split("serving the preview at ")[1].split()[0]
-                break
         assert url.startswith("http://127.0.0.1:")
 
         def fetch(path: str) -> str:

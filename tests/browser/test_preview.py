@@ -3,15 +3,13 @@ file:line, message and hint; the fix takes them away and shows the new page; dra
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from conftest import SKILL, write_project
+from conftest import SKILL, start_preview, write_project
 
 from .conftest import TIMEOUT_MS
 
@@ -27,15 +25,8 @@ def preview(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     draft_sheet = (Path(__file__).resolve().parents[1] / "fixtures/valid/all-field-types.md").read_text(
         encoding="utf-8").replace("id: all-field-types", "id: draft-sheet")
     root = write_project(tmp_path / "project", {DRAFT_SHEET: draft_sheet})
-    process = subprocess.Popen([sys.executable, "-m", "skillbook", "serve", "--port", "0"], cwd=root,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process, url = start_preview(root)
     try:
-        url = ""
-        for line in process.stderr:  # type: ignore[union-attr]
-            if "serving the preview at " in line:
-                url = line.split("serving the preview at ")[1].split()[0]
-                break
-        assert url.startswith("http://127.0.0.1:"), "the preview did not start"
         yield root, url
     finally:
         process.terminate()
@@ -84,11 +75,8 @@ def test_the_clinician_edition_can_be_previewed(tmp_path: Path) -> None:
 
     note = "\n```{clinician-note}\nAsk about Xylophonequail moments.\n```\n"
     root = write_project(tmp_path / "project", {SKILL_PATH: SKILL.replace("A short body.", "A short body.\n" + note)})
-    process = subprocess.Popen([sys.executable, "-m", "skillbook", "serve", "--port", "0", "--edition", "clinician"],
-                               cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process, url = start_preview(root, "--edition", "clinician")
     try:
-        url = next(line.split("serving the preview at ")[1].split()[0]
-                   for line in process.stderr if "serving the preview at " in line)  # type: ignore[union-attr]
         page = urllib.request.urlopen(url + "content/skills/test-module/sample-skill.html", timeout=30).read()
         assert b"Xylophonequail" in page and b"Clinician edition" in page
         assert b"Clinical review status" in urllib.request.urlopen(url + "review-status.html", timeout=30).read()
