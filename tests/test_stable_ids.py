@@ -81,22 +81,32 @@ def test_the_helper_proposes_ids_and_writes_them_in_without_touching_anything_el
     assert crlf == text.replace("\n", "\r\n")
 
 
-def test_validate_asks_for_each_missing_id_with_a_proposal(make_project: MakeProject,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def _with_fields(fields: str) -> str:
+    """The base worksheet with `fields` (YAML lines, indented as under `fields:`) after its own."""
+    return HOMEWORK.replace("    required: true\n---", "    required: true\n" + fields + "---")
+
+
+def _failing_validation(make_project: MakeProject, capsys: pytest.CaptureFixture[str],
+                        files: dict[str, str | bytes | None]) -> tuple[Path, str]:
+    """A project with `files`, and what `skillbook validate` prints for it (it must fail)."""
     from skillbook.cli import main
 
-    skill = SKILL.replace("  - id: notice\n    name: Notice\n", "  - name: Notice\n")
-    homework = HOMEWORK.replace("    required: true\n---", "    required: true\n"
-                                "  - id: where\n    label: Where?\n    type: choice\n    required: false\n"
-                                "    options: [At home, {label: At work}]\n"
-                                "  - id: days\n    label: Days\n    type: grid\n    required: false\n"
-                                "    columns: [Mon, Tue]\n    rows: [{id: ok, label: OK, type: yes_no}]\n---")
-    root = make_project({"content/skills/test-module/sample-skill.md": skill,
-                         "content/homework/sample-worksheet.md": homework})
+    root = make_project(files)
     with pytest.raises(SystemExit) as exit_info:
         main(["--project", str(root), "validate"])
-    out = capsys.readouterr().out
     assert exit_info.value.code == 1
+    return root, capsys.readouterr().out
+
+
+def test_validate_asks_for_each_missing_id_with_a_proposal(make_project: MakeProject,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    skill = SKILL.replace("  - id: notice\n    name: Notice\n", "  - name: Notice\n")
+    homework = _with_fields("  - id: where\n    label: Where?\n    type: choice\n    required: false\n"
+                            "    options: [At home, {label: At work}]\n"
+                            "  - id: days\n    label: Days\n    type: grid\n    required: false\n"
+                            "    columns: [Mon, Tue]\n    rows: [{id: ok, label: OK, type: yes_no}]\n")
+    root, out = _failing_validation(make_project, capsys, {"content/skills/test-module/sample-skill.md": skill,
+                                                           "content/homework/sample-worksheet.md": homework})
     assert re.search(r"sample-skill.md:\d+:\d+: error\[required\]: missing required field `id` in the 1st step\n"
                      r"    hint: add `id: notice`", out), out
     assert "error[option-id]: the 1st option of field `where`: the option `At home` has no id" in out
@@ -111,30 +121,23 @@ def test_validate_asks_for_each_missing_id_with_a_proposal(make_project: MakePro
 
 def test_ids_must_be_unique_and_conditions_must_point_back(make_project: MakeProject,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
-    from skillbook.cli import main
-
-    homework = HOMEWORK.replace("    required: true\n---", "    required: true\n"
-                                "  - id: where\n    label: Where?\n    type: choice\n    required: false\n"
-                                "    options: [{id: home, label: Home}, {id: home, label: House}]\n"
-                                "  - id: why\n    label: Why?\n    type: text\n    required: false\n"
-                                "    show_if: {field: where, answer: work}\n"
-                                "  - id: when\n    label: When?\n    type: text\n    required: false\n"
-                                "    show_if: {field: later, answer: yes}\n"
-                                "  - id: later\n    label: Later?\n    type: yes_no\n    required: false\n"
-                                "  - id: how\n    label: How?\n    type: text\n    required: false\n"
-                                "    show_if: {field: why, answer: yes}\n---")
-    root = make_project({"content/homework/sample-worksheet.md": homework})
-    with pytest.raises(SystemExit):
-        main(["--project", str(root), "validate"])
-    out = capsys.readouterr().out
+    homework = _with_fields("  - id: where\n    label: Where?\n    type: choice\n    required: false\n"
+                            "    options: [{id: home, label: Home}, {id: home, label: House}]\n"
+                            "  - id: why\n    label: Why?\n    type: text\n    required: false\n"
+                            "    show_if: {field: where, answer: work}\n"
+                            "  - id: when\n    label: When?\n    type: text\n    required: false\n"
+                            "    show_if: {field: later, answer: yes}\n"
+                            "  - id: later\n    label: Later?\n    type: yes_no\n    required: false\n"
+                            "  - id: how\n    label: How?\n    type: text\n    required: false\n"
+                            "    show_if: {field: why, answer: yes}\n")
+    _, out = _failing_validation(make_project, capsys, {"content/homework/sample-worksheet.md": homework})
     assert "error[duplicate-id]: `options` of field `where`: the 1st and the 2nd option both have the id `home`" in out
     assert "`work` is not an option of `where`" in out and "use the id of one of its options: `home`" in out
     assert "show_if names `later`, which is not an earlier field of this worksheet" in out
     assert "show_if names `why`, a text field" in out
 
 
-DIARY = HOMEWORK.replace("    required: true\n---", """    required: true
-  - id: acted
+DIARY = _with_fields("""  - id: acted
     label: Did I act on the urge?
     type: yes_no
     required: false
@@ -162,7 +165,7 @@ DIARY = HOMEWORK.replace("    required: true\n---", """    required: true
       - {id: slept, label: Slept well, type: yes_no}
       - {id: other, label: Another urge, type: rating, min: 0, max: 10, write_in: true}
       - {id: practised, label: The sample skill, type: yes_no, skill: sample-skill}
----""")
+""")
 
 
 @pytest.fixture()
@@ -317,17 +320,11 @@ def test_the_shipped_handbook_has_every_id() -> None:
 
 def test_a_condition_without_its_answer_is_one_mistake_with_one_message(make_project: MakeProject,
                                                                         capsys: pytest.CaptureFixture[str]) -> None:
-    from skillbook.cli import main
-
-    homework = HOMEWORK.replace("    required: true\n---", "    required: true\n"
-                                "  - id: where\n    label: Where?\n    type: choice\n    required: false\n"
-                                "    options: [{id: home, label: Home}, {id: work, label: Work}]\n"
-                                "  - id: why\n    label: Why?\n    type: text\n    required: false\n"
-                                "    show_if: {field: where}\n---")
-    root = make_project({"content/homework/sample-worksheet.md": homework})
-    with pytest.raises(SystemExit):
-        main(["--project", str(root), "validate"])
-    out = capsys.readouterr().out
+    homework = _with_fields("  - id: where\n    label: Where?\n    type: choice\n    required: false\n"
+                            "    options: [{id: home, label: Home}, {id: work, label: Work}]\n"
+                            "  - id: why\n    label: Why?\n    type: text\n    required: false\n"
+                            "    show_if: {field: where}\n")
+    _, out = _failing_validation(make_project, capsys, {"content/homework/sample-worksheet.md": homework})
     assert "missing required field `answer` in `show_if` of field `why`" in out
     assert "is not an option" not in out and out.count("error[") == 1, out
 

@@ -202,13 +202,12 @@ def review_command(ctx: click.Context, within: int, strict: bool, fmt: str | Non
 
     result = validate(_project(ctx))
     today = dt.date.today()
-    lines = {}
+    lines = {}  # where an annotation points: the due date, or `status:` when there is no review
     for document in result.documents:
-        if document.meta is not None:
-            where = document.meta.key_position(("review", "next_review")) if isinstance(
-                document.meta.data, dict) and document.meta.data.get("review") else document.meta.key_position(
-                ("status",))
-            lines[document.source.rel] = where.line
+        meta = document.meta
+        if meta is not None and isinstance(meta.data, dict):
+            key = ("review", "next_review") if meta.data.get("review") else ("status",)
+            lines[document.source.rel] = meta.key_position(key).line
     rows = review_statuses(result.handbook, today, within, lines)
     chosen = fmt or _default_format()
     click.echo(format_reviews(rows, chosen, today, within), nl=False)

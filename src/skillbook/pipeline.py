@@ -60,7 +60,7 @@ def build(
     out = output_dir or (project.build_dir if edition == "client" else project.build_dir / edition)
     _usable(project, out)
     cache = out / ".cache"
-    inputs = _inputs(project, only, strict, edition, previous_release, live_reload, preview_drafts)
+    inputs = _inputs(project, previous_release, only, strict, edition, live_reload, preview_drafts)
     unchanged = _unchanged(cache, inputs, out, only)
     if unchanged is not None:
         progress("nothing changed since the last build")
@@ -144,18 +144,18 @@ _PACKAGE = Path(__file__).parent
 _LAST_BUILD = "last-build.pickle"
 
 
-def _inputs(project: Project, *settings: object) -> str:
+def _inputs(project: Project, previous: Path | None, *settings: object) -> str:
     """A digest of everything a build is made from: every input file's bytes, the package's own
-    files, the settings, the day (reviews fall due) and SOURCE_DATE_EPOCH (the bundle's date)."""
+    files, the previous release's manifest, the settings, the day (reviews fall due) and
+    SOURCE_DATE_EPOCH (the bundle's date)."""
     import datetime as dt
 
-    digest = hashlib.sha256(repr((__version__, settings, dt.date.today().isoformat(),
+    digest = hashlib.sha256(repr((__version__, previous, settings, dt.date.today().isoformat(),
                                   os.environ.get("SOURCE_DATE_EPOCH"))).encode())
     folders = [project.content_dir, project.schemas_dir, _PACKAGE]
     files = [project.root / CONFIG_FILE, project.toc_path]
     for folder in folders:
         files += sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    previous = next((s for s in settings if isinstance(s, Path)), None)
     if previous is not None:
         files.append(previous / "datapackage.json")  # it holds the hash of every file of that release
     for path in files:

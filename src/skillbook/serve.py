@@ -85,13 +85,13 @@ def serve(
             build(project, only=("site", "worksheets"), live_reload=True, output_dir=preview, progress=progress,
                   preview_drafts=True, edition=edition)
         except ContentError as exc:
+            # the browser shows the problems over the last good page
             state["problems"] = [_shown(issue) for issue in exc.issues if issue.is_error]
-            state["build"] += 1  # the browser shows the problems over the last good page
             on_problems(exc.issues)
-            return
-        state["problems"] = []
+        else:
+            state["problems"] = []
+            progress("preview updated")
         state["build"] += 1
-        progress("preview updated")
 
     seen = snapshot(project)  # before the first build: a save while it runs is built next
     rebuild()

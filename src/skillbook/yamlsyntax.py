@@ -38,14 +38,11 @@ def diagnose(text: str, error: yaml.MarkedYAMLError) -> Diagnosis:
     problem = (error.problem or "").strip()
     context = (error.context or "").strip()
     opened = error.context_mark.line if error.context_mark is not None else stop
-    for finder in (_tab, _unclosed):
-        found = finder(lines, stop, problem, context, opened)
-        if found:
-            return found
-    return _indentation(lines, stop) or _by_cause(lines, stop, problem, opened)
+    return (_tab(lines, stop) or _unclosed(lines, problem, context, opened) or _indentation(lines, stop)
+            or _by_cause(lines, stop, problem, opened))
 
 
-def _tab(lines: list[str], stop: int, problem: str, context: str, opened: int) -> Diagnosis | None:
+def _tab(lines: list[str], stop: int) -> Diagnosis | None:
     for index in range(stop + 1):
         lead = lines[index][:len(lines[index]) - len(lines[index].lstrip())]
         if "\t" in lead:
@@ -55,7 +52,7 @@ def _tab(lines: list[str], stop: int, problem: str, context: str, opened: int) -
     return None
 
 
-def _unclosed(lines: list[str], stop: int, problem: str, context: str, opened: int) -> Diagnosis | None:
+def _unclosed(lines: list[str], problem: str, context: str, opened: int) -> Diagnosis | None:
     if ("quoted scalar" in context and "end of stream" in problem) or "found unexpected end of stream" in problem:
         quote = lines[opened].lstrip()
         return Diagnosis(opened, 1, f"the quote opened in `{quote}` is never closed",
