@@ -134,7 +134,7 @@ def main() -> None:
     if not LIGHTHOUSE.exists():
         sys.exit(f"Lighthouse is not installed: run `npm ci` in {REPO}")
     sys.path.insert(0, str(REPO / "src"))
-    from skillbook.project import load_project
+    from skillbook.reading.project import load_project
 
     config = load_project(REPO).config
     pages = {"home": config.root_page, "skill": "content/skills/distress-tolerance/tipp",

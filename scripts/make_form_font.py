@@ -17,7 +17,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 
 SOURCE = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-TARGET = Path(__file__).resolve().parent.parent / "src" / "skillbook" / "fonts" / "SkillbookFormSans.ttf"
+TARGET = Path(__file__).resolve().parent.parent / "src" / "skillbook" / "worksheets" / "fonts" / "SkillbookFormSans.ttf"
 FAMILY = "Skillbook Form Sans"
 # Basic Latin, Latin-1, Latin Extended-A and -B, punctuation, currency and a few symbols
 UNICODES = [*range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x2010, 0x2028), *range(0x2030, 0x203B),

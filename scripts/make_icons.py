@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-STATIC = Path(__file__).resolve().parent.parent / "src" / "skillbook" / "sphinxext" / "theme" / "skillbook" / "static"
+STATIC = Path(__file__).resolve().parent.parent / "src" / "skillbook" / "site" / "theme" / "skillbook" / "static"
 BLUE, WHITE = (47, 111, 143, 255), (255, 255, 255, 255)
 
 

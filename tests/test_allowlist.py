@@ -11,9 +11,9 @@ from docutils.languages import get_language
 from docutils.parsers.rst import directives, roles
 from docutils.utils import new_document
 
-from skillbook import allowlist, targets
-from skillbook.allowlist import Body
-from skillbook.targets import Origin, check_link, check_path, svg_problem
+from skillbook.reading import allowlist, targets
+from skillbook.reading.allowlist import Body
+from skillbook.reading.targets import Origin, check_link, check_path, svg_problem
 
 OURS = {name for name, rule in allowlist.DIRECTIVES.items() if rule.provider == "skillbook"}
 

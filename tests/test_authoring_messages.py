@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import FIXTURES, MakeProject
-from skillbook.cli import main
+from skillbook.commands.cli import main
 
 # (line, rule, words of the message, words of the hint): everything `many-mistakes.md` gets wrong
 EVERY_MISTAKE = [

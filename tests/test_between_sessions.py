@@ -18,12 +18,12 @@ from pypdf import PdfReader
 
 from conftest import HOMEWORK, REPO, SKILL, TOC, MakeProject, write_project
 from skillbook.bundle import load
-from skillbook.chooser import choices, rank
-from skillbook.project import load_project
-from skillbook.schema import DEFAULT_BANDS, Term
-from skillbook.textmessage import LIMIT, cautions_form, steps_form, text_message
-from skillbook.validate import validate
-from skillbook.wording import words_for
+from skillbook.checking.validate import validate
+from skillbook.reading.project import load_project
+from skillbook.reading.textmessage import LIMIT, cautions_form, steps_form, text_message
+from skillbook.reading.vocabulary import DEFAULT_BANDS, Term
+from skillbook.reading.wording import words_for
+from skillbook.site.chooser import choices, rank
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}
 HIGH, MEDIUM, LOW = DEFAULT_BANDS[2], DEFAULT_BANDS[1], DEFAULT_BANDS[0]
@@ -93,7 +93,7 @@ def test_the_text_message_form_is_made_from_the_steps_where_they_fit() -> None:
 
 def test_validate_asks_for_the_text_message_where_it_does_not_fit(make_project: MakeProject,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    from skillbook.cli import main
+    from skillbook.commands.cli import main
 
     long_caution = "cautions:\n  - " + "A long caution about the body and health, with detail. " * 4 + "\n"
     root = make_project({"content/skills/test-module/sample-skill.md": SKILL.replace("related: []\n",
@@ -172,7 +172,7 @@ def test_the_bundle_carries_the_crisis_services(careful_build: Path) -> None:
 
 
 def test_a_crisis_reference_renders_for_each_surface(make_project: MakeProject) -> None:
-    from skillbook.richtext import render_body
+    from skillbook.reading.richtext import render_body
 
     app = render_body("Get {crisis}`crisis help` now.", source_path="content/x.md")
     assert re.search(r'<a class="skillbook-crisis-ref" href="#crisis"[^>]*>crisis help</a>', app.html)
@@ -200,7 +200,7 @@ def test_no_shipped_text_points_at_one_surfaces_layout() -> None:
 
 
 def test_the_shipped_pocket_cards_cover_every_published_skill(tmp_path: Path) -> None:
-    from skillbook.worksheets import HANDBOOK_CARDS, render_worksheets
+    from skillbook.worksheets.render import HANDBOOK_CARDS, render_worksheets
 
     root = write_project(tmp_path / "unused")  # the fixture's schemas folder, unused: the repository is read
     project = load_project(REPO)

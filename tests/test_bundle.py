@@ -31,10 +31,10 @@ from skillbook.bundle import (
 from skillbook.bundle.export import select
 from skillbook.bundle.fhir import DAYS_OF_WEEK
 from skillbook.bundle.writer import dumps
+from skillbook.checking.toc import generate_toc
+from skillbook.checking.validate import validate
 from skillbook.errors import ConfigError
-from skillbook.project import Project, load_project
-from skillbook.toc import generate_toc
-from skillbook.validate import validate
+from skillbook.reading.project import Project, load_project
 
 CREATED = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 6, 1)

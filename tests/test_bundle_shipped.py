@@ -19,8 +19,8 @@ from conftest import REPO, SKILL
 from skillbook.bundle import diff_bundles, load, source_date, write_bundle
 from skillbook.bundle.diff import Level
 from skillbook.bundle.schemas import SCHEMA_NAMES
-from skillbook.project import load_project
-from skillbook.validate import validate
+from skillbook.checking.validate import validate
+from skillbook.reading.project import load_project
 from test_bundle import fhir_problems, registry, tree
 
 pytestmark = pytest.mark.slow

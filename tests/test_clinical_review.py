@@ -10,11 +10,11 @@ import pytest
 import yaml
 
 from conftest import REPO
-from skillbook.models import Field, Handbook, Homework, Skill
-from skillbook.project import load_project
-from skillbook.toc import generate_toc
-from skillbook.validate import validate
-from skillbook.wording import EN
+from skillbook.checking.toc import generate_toc
+from skillbook.checking.validate import validate
+from skillbook.reading.models import Field, Handbook, Homework, Skill
+from skillbook.reading.project import load_project
+from skillbook.reading.wording import EN
 
 SPELLING = yaml.safe_load((Path(__file__).parent / "spelling.yml").read_text(encoding="utf-8"))
 
@@ -194,7 +194,7 @@ def test_skills_cite_only_handout_numbers_that_were_checked(handbook: Handbook) 
 
 
 def test_the_site_says_what_a_page_is_adapted_from(handbook: Handbook) -> None:
-    from skillbook.sphinxext.cards import review_footer
+    from skillbook.site.cards import review_footer
 
     footer = review_footer(published_skills(handbook)["stop"]).astext()
     assert ("Adapted from Marsha M. Linehan, DBT Skills Training Manual, 2nd edition (Guilford Press, 2015); "

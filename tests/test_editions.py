@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SKILL, write_project
-from skillbook.editions import split_clinician_notes
+from skillbook.reading.editions import split_clinician_notes
 
 NOTE = "\n```{clinician-note}\n**Teaching points**\n\n- Ask about Xylophonequail moments.\n```\n"
 SKILL_WITH_NOTE = SKILL.replace("1. Practice.\n", "1. Practice.\n" + NOTE)

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, MakeProject
-from skillbook.cli import main
+from skillbook.commands.cli import main
 
 CASES: list[dict[str, Any]] = yaml.safe_load((FIXTURES / "invalid" / "cases.yml").read_text(encoding="utf-8"))
 VALID: list[dict[str, Any]] = yaml.safe_load((FIXTURES / "valid" / "cases.yml").read_text(encoding="utf-8"))

@@ -8,11 +8,11 @@ from collections import Counter
 import pytest
 
 from conftest import REPO
-from skillbook.editions import split_clinician_notes
-from skillbook.models import Handbook, Homework
-from skillbook.project import load_project
-from skillbook.richtext import render_body
-from skillbook.validate import validate
+from skillbook.checking.validate import validate
+from skillbook.reading.editions import split_clinician_notes
+from skillbook.reading.models import Handbook, Homework
+from skillbook.reading.project import load_project
+from skillbook.reading.richtext import render_body
 
 CORE_MODULES = ("mindfulness", "distress-tolerance", "emotion-regulation", "interpersonal-effectiveness")
 

@@ -25,7 +25,7 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, TOC, write_project
-from skillbook.cli import main
+from skillbook.commands.cli import main
 
 HOSTILE = FIXTURES / "hostile"
 CASES: list[dict[str, Any]] = yaml.safe_load((HOSTILE / "cases.yml").read_text(encoding="utf-8"))
@@ -151,9 +151,9 @@ def _renamed(case: dict[str, Any]) -> dict[str, str]:
 
 def sphinx_only_build(root: Path) -> tuple[list[Any], Path]:
     """Build the site with the Sphinx extension alone: validate's findings are not handed on."""
-    from skillbook.project import load_project
-    from skillbook.site import render_site
-    from skillbook.validate import validate
+    from skillbook.checking.validate import validate
+    from skillbook.reading.project import load_project
+    from skillbook.site.render import render_site
 
     project = load_project(root)
     blind = dataclasses.replace(validate(project), issues=())

@@ -5,8 +5,8 @@ from __future__ import annotations
 import nbformat
 
 from conftest import SKILL, MakeProject
-from skillbook.project import load_project
-from skillbook.validate import validate
+from skillbook.checking.validate import validate
+from skillbook.reading.project import load_project
 
 
 def _notebook(front_matter: str, *cells: nbformat.NotebookNode) -> str:

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from conftest import REPO
-from skillbook.project import load_project
-from skillbook.validate import validate
+from skillbook.checking.validate import validate
+from skillbook.reading.project import load_project
 
 
 def test_validation_parses_each_body_once(monkeypatch: pytest.MonkeyPatch) -> None:

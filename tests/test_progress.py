@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import write_project
-from skillbook.progress import ProgressDisplay
+from skillbook.commands.progress import ProgressDisplay
 
 
 class _Terminal(io.StringIO):

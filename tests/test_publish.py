@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from conftest import SKILL, MakeProject
-from skillbook.project import load_project
-from skillbook.validate import validate
+from skillbook.checking.validate import validate
+from skillbook.reading.project import load_project
 
 DRAFT = (SKILL.replace("id: sample-skill", "id: grounding").replace("title: Sample skill", "title: Grounding")
          .replace("status: published", "status: draft  # not finished yet").replace("worksheets: [sample-worksheet]\n",

@@ -7,10 +7,10 @@ import subprocess
 import sys
 
 from conftest import REPO
-from skillbook.project import load_project
-from skillbook.schema import load_schemas
-from skillbook.toc import generate_toc
-from skillbook.validate import validate
+from skillbook.checking.schema import load_schemas
+from skillbook.checking.toc import generate_toc
+from skillbook.checking.validate import validate
+from skillbook.reading.project import load_project
 
 
 def test_shipped_content_validates_strictly() -> None:

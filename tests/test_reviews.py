@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CONFIG, HOMEWORK, MODULE, SKILL, MakeProject, write_project
-from skillbook.project import load_project
-from skillbook.reviews import ReviewState, next_due, review_statuses
-from skillbook.validate import validate
+from skillbook.checking.reviews import ReviewState, next_due, review_statuses
+from skillbook.checking.validate import validate
+from skillbook.reading.project import load_project
 
 TODAY = dt.date.today()
 
@@ -89,7 +89,7 @@ def test_review_as_github_annotations(governed: Path) -> None:
 
 
 def test_an_overdue_page_says_so_where_its_review_date_is_shown(governed: Path) -> None:
-    from skillbook.sphinxext.cards import review_footer
+    from skillbook.site.cards import review_footer
 
     handbook = validate(load_project(governed)).handbook
     module = handbook.modules[0]

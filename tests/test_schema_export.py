@@ -19,14 +19,14 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from conftest import REPO, MakeProject
-from skillbook.discover import Kind, discover
-from skillbook.document import read_document
+from skillbook.checking.schema import FIELD_KEYS, MAX_RATING_STEPS, SchemaSet, check_front_matter, load_schemas
+from skillbook.commands.schema_export import INEXPRESSIBLE_RULES, KINDS, as_json_instance, export_json_schemas
 from skillbook.errors import ConfigError
 from skillbook.issues import Issue
-from skillbook.project import load_project
-from skillbook.schema import FIELD_KEYS, MAX_RATING_STEPS, SchemaSet, check_front_matter, load_schemas
-from skillbook.schema_export import INEXPRESSIBLE_RULES, KINDS, as_json_instance, export_json_schemas
-from skillbook.yamlload import LoadedYaml
+from skillbook.reading.discover import Kind, discover
+from skillbook.reading.document import read_document
+from skillbook.reading.project import load_project
+from skillbook.reading.yamlload import LoadedYaml
 
 TODAY = dt.date(2026, 6, 1)  # the validator's "today", so a review "in the future" is deterministic
 SCHEMAS = load_schemas(REPO / "schemas", today=TODAY)

@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 
 from conftest import BASE_FILES, HOMEWORK, REPO, SKILL, MakeProject
-from skillbook import wording
 from skillbook.bundle.export import field_json
 from skillbook.bundle.fhir import DAYS_OF_WEEK, Publication, questionnaire
-from skillbook.ids import propose_ids
-from skillbook.project import load_project
-from skillbook.richtext import RichText
-from skillbook.validate import validate
-from skillbook.wording import EN, WORDS, words_for
+from skillbook.checking.validate import validate
+from skillbook.commands.ids import propose_ids
+from skillbook.reading import wording
+from skillbook.reading.project import load_project
+from skillbook.reading.richtext import RichText
+from skillbook.reading.wording import EN, WORDS, words_for
 
 PLAIN = """\
 ---
@@ -89,7 +89,7 @@ def _with_fields(fields: str) -> str:
 def _failing_validation(make_project: MakeProject, capsys: pytest.CaptureFixture[str],
                         files: dict[str, str | bytes | None]) -> tuple[Path, str]:
     """A project with `files`, and what `skillbook validate` prints for it (it must fail)."""
-    from skillbook.cli import main
+    from skillbook.commands.cli import main
 
     root = make_project(files)
     with pytest.raises(SystemExit) as exit_info:
@@ -209,7 +209,7 @@ def test_every_surface_uses_the_ids(conditional: Path) -> None:
 
 @pytest.mark.slow
 def test_paper_says_if_yes_and_the_site_says_when(conditional: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from skillbook.worksheets import _worksheet_html
+    from skillbook.worksheets.render import _worksheet_html
 
     project = load_project(conditional)
     result = validate(project)
@@ -246,7 +246,7 @@ def test_paper_and_forms_take_every_generated_word_from_the_table(conditional: P
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """In a language whose generated words are all marked, every word left is the author's."""
     from skillbook.bundle.writer import LICENSES, copyright_line
-    from skillbook.worksheets import _worksheet_html
+    from skillbook.worksheets.render import _worksheet_html
 
     monkeypatch.setitem(wording.WORDS, "xx", {k: _marked(k, v) for k, v in EN.items()})
     for path in (conditional / "content").rglob("*.md"):
@@ -278,8 +278,8 @@ def test_paper_and_forms_take_every_generated_word_from_the_table(conditional: P
     # the site's cards and footers around the same items
     from docutils import nodes
 
-    from skillbook.schema import load_schemas
-    from skillbook.sphinxext import cards as sb
+    from skillbook.checking.schema import load_schemas
+    from skillbook.site import cards as sb
 
     vocabulary = load_schemas(conditional / "schemas").vocabulary
     module = result.handbook.modules[0]
@@ -292,8 +292,8 @@ def test_paper_and_forms_take_every_generated_word_from_the_table(conditional: P
                  sb.review_footer(skill)]
     shown = [node.astext() for node in site]
     # the pocket pages and the crisis box printed with every site page
-    from skillbook.sphinxext import SiteData
-    from skillbook.sphinxext.pages import pocket_body, print_crisis_box
+    from skillbook.site.extension import SiteData
+    from skillbook.site.pages import pocket_body, print_crisis_box
 
     pages = [pocket_body(skill, "skill.html", "cards.pdf") for skill in result.handbook.skills]
     pages.append(print_crisis_box(SiteData(project, result.handbook, {})))

@@ -13,10 +13,10 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import HOMEWORK, REPO, MakeProject, write_project
-from skillbook.project import load_project
-from skillbook.validate import validate
-from skillbook.wording import words_for
-from skillbook.worksheets import HANDBOOK_PACKET, OWN_CARD, packet_name, render_worksheets
+from skillbook.checking.validate import validate
+from skillbook.reading.project import load_project
+from skillbook.reading.wording import words_for
+from skillbook.worksheets.render import HANDBOOK_PACKET, OWN_CARD, packet_name, render_worksheets
 
 pytestmark = pytest.mark.slow
 
@@ -207,7 +207,7 @@ def test_rendering_failure_names_the_worksheet(make_project: MakeProject, monkey
                                                capsys: pytest.CaptureFixture[str]) -> None:
     import weasyprint
 
-    from skillbook.cli import main
+    from skillbook.commands.cli import main
 
     def broken(self: object, **options: object) -> None:
         raise RuntimeError("simulated renderer crash")
@@ -224,7 +224,7 @@ def test_rendering_failure_names_the_worksheet(make_project: MakeProject, monkey
 
 
 def test_site_links_and_serves_the_pdfs(make_project: MakeProject, capsys: pytest.CaptureFixture[str]) -> None:
-    from skillbook.cli import main
+    from skillbook.commands.cli import main
 
     root = make_project()
     with pytest.raises(SystemExit) as exit_info:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from skillbook.yamlload import Position, load_yaml
+from skillbook.reading.yamlload import Position, load_yaml
 
 
 def test_python_tags_are_reported_and_never_executed(tmp_path: Path) -> None:

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from skillbook.cli import main
+from skillbook.commands.cli import main
 
 main()

@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 from skillbook import __version__
 from skillbook.errors import ConfigError, ContentError
 from skillbook.issues import Issue
-from skillbook.project import CONFIG_FILE, Project
+from skillbook.reading.project import CONFIG_FILE, Project
 
 if TYPE_CHECKING:
-    from skillbook.models import Handbook, Item
+    from skillbook.reading.models import Handbook, Item
 
 OUTPUTS = ("site", "worksheets", "bundle")
 Progress = Callable[[str], None]
@@ -66,10 +66,10 @@ def build(
         progress("nothing changed since the last build")
         return unchanged
     # imported once there is work to do: a no-op build starts in a fraction of the time
-    from skillbook.site import copy_tree, link_tree, render_site
-    from skillbook.toc import generate_toc
-    from skillbook.validate import validate
-    from skillbook.worksheets import planned_files
+    from skillbook.checking.toc import generate_toc
+    from skillbook.checking.validate import validate
+    from skillbook.site.render import copy_tree, link_tree, render_site
+    from skillbook.worksheets.render import planned_files
 
     progress("validating content")
     result = validate(project, strict=strict, cache_dir=cache / "validation")
@@ -172,7 +172,7 @@ def _unchanged(cache: Path, inputs: str, out: Path, only: tuple[str, ...]) -> Bu
     try:
         with (cache / _LAST_BUILD).open("rb") as stream:
             stored_inputs, report = pickle.load(stream)  # our own file, written below
-    except (OSError, EOFError, pickle.PickleError, ValueError, TypeError, AttributeError):
+    except (OSError, EOFError, pickle.PickleError, ValueError, TypeError, AttributeError, ImportError):
         return None
     if stored_inputs != inputs or not all((out / name).is_dir() for name in only):
         return None
@@ -218,7 +218,7 @@ _counts: _Counts | None = None  # in the worksheet process: where its counts go
 
 
 def _render_worksheets(handbook: Handbook, target: Path, cache: Path, config: Any) -> Any:
-    from skillbook.worksheets import render_worksheets
+    from skillbook.worksheets.render import render_worksheets
 
     return render_worksheets(handbook, target, cache_dir=cache, config=config,
                              count=_counts.put if _counts else lambda what, done, total: None)
@@ -283,7 +283,7 @@ def _write_bundle(project: Project, handbook: Handbook, target: Path, cache: Pat
                   changelog: dict[str, Any]) -> int:
     """Write the bundle, or copy it from the cache when nothing it is made from changed."""
     from skillbook.bundle import source_date, write_bundle  # jsonschema and friends: only when needed
-    from skillbook.site import link_tree
+    from skillbook.site.render import link_tree
 
     created = source_date(handbook)
     digest = hashlib.sha256(pickle.dumps((__version__, handbook, project.config, created.isoformat(), edition,

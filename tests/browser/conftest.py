@@ -126,8 +126,8 @@ def site(built_site: Path) -> Iterator[Site]:
 @pytest.fixture(scope="session")
 def handbook(built_site: Path) -> Any:
     """The validated content model of the built project (what the pages are expected to show)."""
-    from skillbook.project import load_project
-    from skillbook.validate import validate
+    from skillbook.checking.validate import validate
+    from skillbook.reading.project import load_project
 
     project = load_project(built_site)
     return project, validate(project).handbook

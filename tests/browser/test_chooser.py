@@ -25,8 +25,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def chosen(handbook: Any) -> dict[str, list[str]]:
     """What the chooser ranks for each answer anchor (`high-anger`): the skills' page paths, best first."""
-    from skillbook.chooser import choices
-    from skillbook.validate import validate
+    from skillbook.checking.validate import validate
+    from skillbook.site.chooser import choices
 
     project, _book = handbook
     result = validate(project)

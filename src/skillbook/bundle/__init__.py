@@ -4,7 +4,7 @@
     load(path) -> Bundle                                    # verified: sizes, SHA-256, schemas, ids
     diff_bundles(old, new) -> BundleDiff                    # what changed, and the SemVer level it needs
 
-The library never imports click; `skillbook bundle diff` in cli.py wraps `diff_bundles`.
+The library never imports click; `skillbook bundle diff` in `skillbook.commands.cli` wraps `diff_bundles`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from skillbook.bundle.errors import BundleError
 from skillbook.bundle.export import FORMAT_VERSION
 from skillbook.bundle.loader import Bundle, load
 from skillbook.bundle.writer import source_date, write_bundle
-from skillbook.richtext import html_to_text, render_body, sanitize_html
+from skillbook.reading.richtext import html_to_text, render_body, sanitize_html
 
 __all__ = [
     "FORMAT_VERSION",

@@ -18,8 +18,8 @@ from skillbook.bundle.export import FORMAT_VERSION, changelog_json
 from skillbook.bundle.loader import bundle_of, load
 from skillbook.bundle.writer import bundle_documents
 from skillbook.errors import ConfigError, ReleaseError
-from skillbook.models import Handbook
-from skillbook.project import Project
+from skillbook.reading.models import Handbook
+from skillbook.reading.project import Project
 
 
 def release_changelog(project: Project, handbook: Handbook, previous: Path | None) -> dict[str, Any]:

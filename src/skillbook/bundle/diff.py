@@ -24,8 +24,8 @@ from typing import Any
 
 from skillbook.bundle.loader import Bundle, Entry, Homework
 from skillbook.bundle.writer import NOT_CONTENT
-from skillbook.config import SEMVER
-from skillbook.models import Field as FormField
+from skillbook.reading.config import SEMVER
+from skillbook.reading.models import Field as FormField
 
 KINDS = ("module", "skill", "homework")
 

@@ -12,13 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from skillbook.config import ProjectConfig
-from skillbook.editions import split_clinician_notes
-from skillbook.models import Citation, Field, Handbook, Homework, Item, Module, Option, Skill
-from skillbook.richtext import RichText, render_body
-from skillbook.schema import Band, Term
-from skillbook.textmessage import text_message
-from skillbook.wording import words_for
+from skillbook.reading.config import ProjectConfig
+from skillbook.reading.editions import split_clinician_notes
+from skillbook.reading.models import Citation, Field, Handbook, Homework, Item, Module, Option, Skill
+from skillbook.reading.richtext import RichText, render_body
+from skillbook.reading.textmessage import text_message
+from skillbook.reading.vocabulary import Band, Term
+from skillbook.reading.wording import words_for
 
 FORMAT_VERSION = "2.0.0"
 CRISIS = "crisis.json"  # the crisis services, at the bundle's root

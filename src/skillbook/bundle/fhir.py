@@ -26,7 +26,7 @@ Mapping (also documented for app developers in content/app-developers.md):
 - `show_if` -> `enableWhen` on the earlier field's linkId: `answerBoolean` for a yes/no field, the
   option's Coding for a choice or checklist.
 - generated texts (the column question, contact names and numbers) are in the form's language
-  (`skillbook.wording`).
+  (`skillbook.reading.wording`).
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from skillbook.bundle.export import published_options
-from skillbook.models import Field, Homework, Option
-from skillbook.richtext import RichText
-from skillbook.wording import Words, words_for
+from skillbook.reading.models import Field, Homework, Option
+from skillbook.reading.richtext import RichText
+from skillbook.reading.wording import Words, words_for
 
 COUNTRY_SYSTEM = "urn:iso:std:iso:3166"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"

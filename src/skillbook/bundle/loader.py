@@ -21,10 +21,10 @@ from skillbook.bundle.errors import BundleError
 from skillbook.bundle.export import CHANGELOG, CRISIS, FORMAT_MAJOR
 from skillbook.bundle.schemas import MANIFEST, SCHEMA_NAMES, SchemaSet, expected_schema_ref, schema_name_for
 from skillbook.bundle.writer import content_hash
-from skillbook.models import Column, Condition, Option
-from skillbook.models import Field as FormField
-from skillbook.richtext import RichText as Body
-from skillbook.richtext import Section
+from skillbook.reading.models import Column, Condition, Option
+from skillbook.reading.models import Field as FormField
+from skillbook.reading.richtext import RichText as Body
+from skillbook.reading.richtext import Section
 
 _HASH = re.compile(r"^sha256:([0-9a-f]{64})$")
 

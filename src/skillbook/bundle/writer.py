@@ -44,13 +44,13 @@ from skillbook.bundle.schemas import (
     schema_name_for,
     schema_path,
 )
-from skillbook.config import ProjectConfig
+from skillbook.checking.schema import load_schemas
 from skillbook.errors import ConfigError
-from skillbook.models import Handbook, Item
-from skillbook.project import Project
-from skillbook.richtext import RichText
-from skillbook.schema import load_schemas
-from skillbook.wording import words_for
+from skillbook.reading.config import ProjectConfig
+from skillbook.reading.models import Handbook, Item
+from skillbook.reading.project import Project
+from skillbook.reading.richtext import RichText
+from skillbook.reading.wording import words_for
 
 SCHEMAS_FOLDER = "bundle"  # inside the project's schemas/
 LICENSES: dict[str, tuple[str, str]] = {

@@ -1,0 +1,230 @@
+"""A content source in, a Document out: its front matter (with positions) and its MyST body.
+
+Markdown files carry front matter between `---` lines at the top. A notebook carries it in its
+first cell, a Markdown cell that starts with the same `---` block (the MyST convention), so an
+author edits it like any other text; its remaining Markdown cells are the body.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from skillbook.issues import Issue
+from skillbook.reading.allowlist import CONTROL_CHARACTERS, control_character_problem, reserved_key
+from skillbook.reading.discover import Kind, Source
+from skillbook.reading.placenames import KIND_NOUNS
+from skillbook.reading.yamlload import LoadedYaml, load_yaml
+
+_FENCE = "---"
+_CLOSERS = ("---", "...")
+
+
+@dataclass(frozen=True)
+class LineMap:
+    """A 1-based line of a body -> the line in its file: an offset, or a table (notebooks)."""
+
+    offset: int = 0
+    lines: tuple[int, ...] = ()
+
+    def __call__(self, line: int) -> int:
+        if not self.lines:
+            return line + self.offset
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else self.lines[-1]
+
+
+@dataclass
+class Document:
+    source: Source
+    meta: LoadedYaml | None  # None: the file has no front matter
+    body: str
+    body_line: LineMap  # a 1-based line of `body` -> the line in the file
+    front_matter_line: int = 1  # where the front matter block starts, for "missing field" messages
+
+    @property
+    def data(self) -> dict[str, Any]:
+        if self.meta is not None and isinstance(self.meta.data, dict):
+            return self.meta.data
+        return {}
+
+
+def read_document(source: Source) -> tuple[Document | None, list[Issue]]:
+    """Read one file; a file that cannot be read at all yields no Document, only issues."""
+    try:
+        raw = source.path.read_bytes()
+    except OSError as exc:
+        return None, [Issue(source.rel, 1, 1, "unreadable", f"cannot read the file: {exc.strerror}",
+                            "check the file's permissions")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [Issue(source.rel, line, column, "encoding",
+                            f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be decoded)",
+                            "save the file as UTF-8 in your editor")]
+    text = text.removeprefix("\ufeff")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return None, [Issue(source.rel, line, 1, "encoding", "the file contains a NUL byte",
+                            "this looks like a binary file; save it as UTF-8 text")]
+    controls = _control_characters(source, text)
+    if controls:  # reported once; the rest of the file is read with them made visible
+        text = CONTROL_CHARACTERS.sub("\ufffd", text)
+    document, issues = _read_notebook(source, text) if source.is_notebook else _read_markdown(source, text)
+    return document, [*controls, *issues]
+
+
+def _control_characters(source: Source, text: str) -> list[Issue]:
+    issues = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        found = control_character_problem(line)
+        if found:
+            rule, message, hint, offset = found
+            issues.append(Issue(source.rel, number, offset + 1, rule, message, hint))
+    return issues
+
+
+def _read_markdown(source: Source, text: str) -> tuple[Document | None, list[Issue]]:
+    lines = text.splitlines()
+    needs_meta = source.kind is not Kind.PAGE
+    if not lines or lines[0].rstrip() != _FENCE:
+        issues = []
+        if needs_meta:
+            issues.append(Issue(source.rel, 1, 1, "front-matter-missing",
+                                f"a {KIND_NOUNS[source.kind.value]} needs YAML front matter at the top",
+                                "start the file with a line `---`, the fields, and another `---` "
+                                "(`skillbook new` writes a template)"))
+        return Document(source, None, text, LineMap()), issues
+    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in _CLOSERS), None)
+    if close is None:
+        return None, [Issue(source.rel, 1, 1, "front-matter-unclosed",
+                            "the front matter starting on line 1 is never closed",
+                            "add a line `---` after the last field")]
+    meta = load_yaml("\n".join(lines[1:close]) + "\n", first_line=2)
+    body = "\n".join(lines[close + 1:])
+    offset = close + 1
+    document = Document(source, meta, body, LineMap(offset), front_matter_line=1)
+    return document, _meta_issues(source, meta, 2 if close > 1 else 1)
+
+
+def _read_notebook(source: Source, text: str) -> tuple[Document | None, list[Issue]]:
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, [Issue(source.rel, exc.lineno, exc.colno, "notebook-invalid",
+                            f"the notebook is not valid JSON: {exc.msg}",
+                            "open and save it again in Jupyter, or fix the JSON by hand")]
+    import nbformat  # only notebooks need it, and it takes a tenth of a second to import
+
+    try:
+        notebook = nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
+        nbformat.validate(notebook)
+    except Exception as exc:  # nbformat raises several unrelated types for a malformed notebook
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return None, [Issue(source.rel, 1, 1, "notebook-invalid", f"not a valid Jupyter notebook: {message}",
+                            "open and save it again in Jupyter")]
+    raw_lines = text.splitlines()
+    cell_lines = _locate_cell_lines(raw_lines, [cell.source for cell in notebook.cells])
+    issues: list[Issue] = [Issue(source.rel, _key_line(raw_lines, key), 1, *refused)
+                           for key in notebook.metadata if (refused := reserved_key(key))]
+    meta: LoadedYaml | None = None
+    body_parts: list[str] = []
+    body_map: list[int] = []
+    front_matter_line = 1
+    for index, cell in enumerate(notebook.cells):
+        lines = cell.source.splitlines()
+        where = cell_lines[index]
+        first = where[0] if where else 1
+        if cell.cell_type == "code":
+            issues.append(Issue(source.rel, first, 1, "notebook-code-cell",
+                                f"cell {index + 1} is a code cell; content is never executed",
+                                "turn it into a Markdown cell, or remove it"))
+            continue
+        if cell.cell_type == "raw":
+            issues.append(Issue(source.rel, first, 1, "notebook-raw-cell",
+                                f"cell {index + 1} is a raw cell, which can carry raw HTML",
+                                "turn it into a Markdown cell"))
+            continue
+        hidden = control_character_problem(cell.source)
+        if hidden:  # written as a JSON escape such as \u001b
+            line_index = cell.source[:hidden[3]].count("\n")
+            issues.append(Issue(source.rel, where[line_index] if line_index < len(where) else first, 1, *hidden[:3]))
+            cell.source = CONTROL_CHARACTERS.sub("\ufffd", cell.source)
+            lines = cell.source.splitlines()
+        if cell.get("attachments"):
+            issues.append(Issue(source.rel, first, 1, "notebook-attachment",
+                                f"cell {index + 1} embeds a file (an attachment), which is never checked",
+                                "save the picture in content/ and show it with ![description](file.png)"))
+        issues.extend(Issue(source.rel, first, 1, *refused) for key in cell.metadata
+                      if (refused := reserved_key(key)))
+        if index == 0 and lines and lines[0].rstrip() == _FENCE:
+            close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in _CLOSERS), None)
+            if close is None:
+                issues.append(Issue(source.rel, first, 1, "front-matter-unclosed",
+                                    "the front matter in the first cell is never closed",
+                                    "add a line `---` after the last field"))
+                return None, issues
+            meta = load_yaml("\n".join(lines[1:close]) + "\n", map_line=_line_map(where[1:close], first))
+            front_matter_line = first
+            lines, where = lines[close + 1:], where[close + 1:]
+        body_parts.extend([*lines, ""])
+        body_map.extend([*where, where[-1] if where else first])
+    if meta is None and source.kind is not Kind.PAGE:
+        issues.append(Issue(source.rel, 1, 1, "front-matter-missing",
+                            f"a {KIND_NOUNS[source.kind.value]} notebook needs front matter in its first cell",
+                            "make the first cell a Markdown cell starting with `---`, the fields, `---`"))
+    elif meta is not None:
+        issues.extend(_meta_issues(source, meta, front_matter_line))
+
+    line_map = LineMap(lines=tuple(body_map or [1]))
+    return Document(source, meta, "\n".join(body_parts), line_map, front_matter_line), issues
+
+
+def _key_line(raw_lines: list[str], key: str) -> int:
+    """The line of a notebook-level metadata key (nbformat writes the notebook's metadata after the cells)."""
+    needle = json.dumps(key) + ":"
+    return next((i + 1 for i in range(len(raw_lines) - 1, -1, -1) if needle in raw_lines[i]), 1)
+
+
+def _line_map(lines: list[int], fallback: int) -> Callable[[int], int]:
+    return lambda n: lines[n - 1] if 0 < n <= len(lines) else fallback
+
+
+def _meta_issues(source: Source, meta: LoadedYaml, line: int) -> list[Issue]:
+    issues = [Issue(source.rel, p.line, p.column, p.rule, p.message, p.hint) for p in meta.problems]
+    if not meta.problems and not isinstance(meta.data, dict):
+        shown = "empty" if meta.data is None else f"a {type(meta.data).__name__}"
+        issues.append(Issue(source.rel, line, 1, "front-matter-not-mapping",
+                            f"the front matter is {shown}, not a set of `field: value` lines",
+                            "write one `field: value` per line, e.g. `id: observe`"))
+    return issues
+
+
+def _locate_cell_lines(raw_lines: list[str], sources: list[str]) -> list[list[int]]:
+    """For every cell, the line in the .ipynb file of each of its source lines.
+
+    nbformat writes a cell's keys in order with `"source"` last, and its source as a JSON list
+    with one string per file line, so a forward search finds each line. A cell with no source
+    gets the line of its `"source"` key.
+    """
+    located: list[list[int]] = []
+    cursor = 0
+    for source in sources:
+        key = next((i for i in range(cursor, len(raw_lines)) if '"source":' in raw_lines[i]), cursor)
+        cursor = key
+        lines: list[int] = []
+        for line in source.splitlines(keepends=True):
+            needles = {json.dumps(line, ensure_ascii=False)[:-1], json.dumps(line)[:-1]}
+            for index in range(cursor, len(raw_lines)):
+                if any(needle in raw_lines[index] for needle in needles):
+                    cursor = index
+                    break
+            lines.append(cursor + 1)
+            if line.endswith("\n"):
+                cursor = min(cursor + 1, len(raw_lines) - 1)
+        located.append(lines or [key + 1])
+        cursor = min(cursor + 1, max(len(raw_lines) - 1, 0))
+    return located

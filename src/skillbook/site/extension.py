@@ -1,0 +1,616 @@
+"""Sphinx extension: validated skillbook metadata in, the handbook's cards, lists, notices and JSON-LD out.
+
+Listed in `_config.yml` under `sphinx: extra_extensions` (as `skillbook.sphinxext`, which loads this
+module), so a plain `jupyter-book build .` renders the same pages as `skillbook build`. Everything
+that knows about Sphinx lives in this package, `skillbook.site`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from skillbook import __version__
+from skillbook.checking.reviews import ReviewState, review_state
+from skillbook.checking.validate import ValidationResult, validate
+from skillbook.reading import targets
+from skillbook.reading.allowlist import MYST_EXTENSIONS
+from skillbook.reading.discover import Kind
+from skillbook.reading.editions import split_clinician_notes
+from skillbook.reading.models import Handbook, Homework, Item, Module, Skill
+from skillbook.reading.project import Project, load_project
+from skillbook.reading.vocabulary import DEFAULT_BANDS, Band, Term
+from skillbook.reading.wording import words_for
+from skillbook.reading.yamlload import load_yaml
+from skillbook.site import cards as sb
+from skillbook.site import gate, pages
+from skillbook.site.chooser import choices, safety_plan
+from skillbook.site.jsonld import json_ld
+from skillbook.site.navigation import Contents
+from skillbook.site.right_now import chooser_nodes
+from skillbook.site.rules import ContentRules
+from skillbook.worksheets.render import HANDBOOK_CARDS, OWN_CARD, cards_name, packet_name
+
+HERE = Path(__file__).parent
+logger = logging.getLogger(__name__)
+
+# Results the caller already has (skillbook build validates before Sphinx runs), keyed by project root.
+_primed: dict[str, ValidationResult] = {}
+
+
+def prime(project: Project, result: ValidationResult,
+          count: Callable[[str, int, int], None] | None = None) -> None:
+    """Hand a validation result to the next Sphinx run for `project`, so it is not computed twice,
+    and where to report the pages it reads and writes (`skillbook build` shows them)."""
+    global _count
+    _primed[str(project.root.resolve())] = result
+    _count = count
+
+
+_count: Callable[[str, int, int], None] | None = None
+_pages = {"read": 0, "to read": 0, "written": 0}
+
+
+def _reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    _pages.update({"read": 0, "to read": len(docnames), "written": 0})
+    if _count and docnames:
+        _count("pages read", 0, len(docnames))
+
+
+def _read_one(app: Sphinx, docname: str, source: list[str]) -> None:
+    _pages["read"] += 1
+    if _count:
+        _count("pages read", _pages["read"], _pages["to read"])
+
+
+def _written_one(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    _pages["written"] += 1
+    if _count:
+        _count("pages written", _pages["written"], 0)
+
+
+@dataclass
+class SiteData:
+    project: Project
+    handbook: Handbook
+    vocabulary: dict[str, dict[str, str]]
+    terms: dict[str, tuple[Term, ...]] = field(default_factory=dict)
+    bands: tuple[Band, ...] = DEFAULT_BANDS
+    items: dict[str, Item] = field(default_factory=dict)  # docname -> published item
+    by_id: dict[tuple[str, str], Item] = field(default_factory=dict)  # (kind, id) -> published item
+    audiences: dict[str, str] = field(default_factory=dict)  # docname -> client | clinician | developer
+    today: dt.date = field(default_factory=dt.date.today)  # whether a review is overdue depends on it
+    # filled in while pages are written
+    contents: Contents | None = None
+    titles: dict[str, str] | None = None
+
+    def docname(self, kind: str, item_id: str) -> str | None:
+        item = self.by_id.get((kind, item_id))
+        return item.docname if item else None
+
+
+def _data(app: Sphinx) -> SiteData:
+    data: SiteData = app.skillbook  # type: ignore[attr-defined]
+    return data
+
+
+def _numbering(app: Sphinx, config: Config) -> None:
+    if not config.skillbook_number_figures:
+        config.numfig = False
+
+
+def _configure(app: Sphinx, config: Config) -> None:
+    # The page title comes from `title:` in the front matter, not from a `#` heading in the body.
+    config.myst_title_to_header = True
+    # Strict builds see every warning; Jupyter Book would hide myst.domains ones.
+    config.suppress_warnings = []
+    config.show_warning_types = True  # `[skillbook.<rule>]`: skillbook build reports the rule
+    # Content never executes code, whatever _config.yml or a notebook says (validate refuses both).
+    config.nb_execution_mode = "off"
+    # Exactly the Markdown that `skillbook validate` parses: no raw-HTML extensions, no linkify.
+    config.myst_enable_extensions = sorted(MYST_EXTENSIONS)
+    config.myst_url_schemes = sorted(targets.LINK_SCHEMES)
+    config.myst_substitutions = {key: str(value) for key, value in (config.myst_substitutions or {}).items()}
+    # Nothing but the extension's own assets on every page: Jupyter Book adds every file of a
+    # root `_static/` folder to every page, and _config.yml could list more.
+    config.html_js_files = []
+    config.html_css_files = []
+    config.html_extra_path = []
+    config.html_static_path = []
+    config.source_suffix = {suffix: kind for suffix, kind in dict(config.source_suffix).items()
+                            if suffix in (".md", ".ipynb")}
+    # Sphinx follows symbolic links to folders when it looks for pages: a link to the project's own
+    # root would send it round in circles, a link elsewhere would publish what is there.
+    config.exclude_patterns = [*config.exclude_patterns, *gate.linked_folders(Path(app.srcdir))]
+    # skillbook's own small theme (sphinx-book-theme sends 1.5 MB of icon script with every page)
+    config.html_theme = "skillbook"
+    config.html_theme_options = {}
+    config.html_use_index = False
+    # no build timestamps in pages: two builds of the same content are byte-identical
+    config.html_last_updated_fmt = None
+    # Sphinx copies sources verbatim into _sources/: that would publish clinician notes to clients.
+    config.html_copy_source = False
+    # our reader for notebooks (front matter, editions); MyST-NB uses it instead of its default one
+    config.nb_custom_formats = {**(config.nb_custom_formats or {}), ".ipynb": (
+        "skillbook.site.extension.read_notebook", {"edition": config.skillbook_edition}, False)}
+
+
+def _load(app: Sphinx) -> None:
+    project = load_project(Path(app.srcdir))
+    gate.install(app, project.content_dir)
+    result = _primed.pop(str(project.root.resolve()), None) or validate(project)
+    for issue in result.errors:
+        logger.warning("%s:%s:%s: %s[%s]: %s (%s)", issue.path, issue.line, issue.column, issue.severity.value,
+                       issue.rule, issue.message, issue.hint, type="skillbook", subtype=issue.rule)
+    # the theme's search page and index replace Sphinx's (whose index is several times larger)
+    app.builder.search = False  # type: ignore[attr-defined]
+    data = SiteData(project, result.handbook, result.vocabulary, result.terms, result.bands)
+    for document in result.documents:
+        audience = document.data.get("audience") if document.source.kind is Kind.PAGE else None
+        data.audiences[document.source.docname] = audience if isinstance(audience, str) else "client"
+    for kind, items in (("module", result.handbook.modules), ("skill", result.handbook.skills),
+                        ("homework", result.handbook.homework)):
+        for item in items:
+            if item.is_published:
+                data.items[item.docname] = item
+                data.by_id[(kind, item.id)] = item
+    app.skillbook = data  # type: ignore[attr-defined]
+
+
+def _settings_hash(app: Sphinx) -> str:
+    """A digest of everything outside the page sources that pages are rendered from."""
+    data = _data(app)
+    config = data.project.config
+    payload = json.dumps([__version__, repr(config), sorted(app.config.skillbook_pdfs.items()),
+                          app.config.skillbook_changelog,
+                          data.vocabulary, data.terms, data.bands, data.audiences,
+                          sorted(d for d, item in data.items.items()
+                                 if review_state(item, data.today) is ReviewState.OVERDUE)],
+                         sort_keys=True, default=str)
+    digest = hashlib.sha256(payload.encode())
+    # the theme's templates and assets, and this extension's own code (it renders every page)
+    for path in sorted([*pages.THEME.rglob("*"), *HERE.glob("*.py"), *HERE.glob("*.js")]):
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str],
+              removed: set[str]) -> list[str]:
+    """Pages built from other pages' metadata are re-read whenever any page changed."""
+    digest = _settings_hash(app)
+    # the metadata every aggregate page is made of (an item's repr leaves its body out): a page whose
+    # body alone was edited, the commonest save while writing, re-reads that page and nothing else
+    metadata = hashlib.sha256(repr(_data(app).handbook).encode()).hexdigest()
+    known = getattr(env, "skillbook_metadata", None)
+    env.skillbook_metadata = metadata  # type: ignore[attr-defined]
+    if getattr(env, "skillbook_settings", None) != digest:
+        env.skillbook_settings = digest  # type: ignore[attr-defined]
+        return sorted(env.found_docs)
+    if added or removed or (changed and known != metadata):
+        return sorted(getattr(env, "skillbook_aggregates", set()) & env.found_docs)
+    return []
+
+
+def _mark_aggregate(env: BuildEnvironment) -> None:
+    if not hasattr(env, "skillbook_aggregates"):
+        env.skillbook_aggregates = set()  # type: ignore[attr-defined]
+    env.skillbook_aggregates.add(env.docname)  # type: ignore[attr-defined]
+
+
+def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    getattr(env, "skillbook_aggregates", set()).discard(docname)
+    getattr(env, "skillbook_words", {}).pop(docname, None)
+
+
+def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    if not hasattr(env, "skillbook_aggregates"):
+        env.skillbook_aggregates = set()  # type: ignore[attr-defined]
+    env.skillbook_aggregates |= getattr(other, "skillbook_aggregates", set())  # type: ignore[attr-defined]
+    if not hasattr(env, "skillbook_words"):
+        env.skillbook_words = {}  # type: ignore[attr-defined]
+    env.skillbook_words.update(getattr(other, "skillbook_words", {}))  # type: ignore[attr-defined]
+
+
+def _prepare_source(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Hand MyST only the front matter it uses (the title, as literal text), at the same line numbers.
+
+    Our metadata is rendered by this extension from the validated model; MyST would otherwise
+    turn every field into docinfo, read its own settings from it (execution, `html_meta`,
+    substitutions), and parse the title as Markdown.
+    """
+    if not gate.check_source(app.env, docname):
+        source[0] = ""
+        return
+    source[0] = gate.without_control_characters(source[0], docname)
+    if docname in app.env.found_docs and app.env.doc2path(docname).endswith(".ipynb"):
+        gate.check_notebook(source[0], docname)
+    if app.config.skillbook_edition == "client":
+        source[0] = _without_clinician_notes(source[0])
+    text = source[0]
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return
+    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if close is None:
+        return
+    gate.check_front_matter("\n".join(lines[1:close]), docname)
+    item = _data(app).items.get(docname)
+    title = item.title if item else _front_matter_title(lines[1:close])
+    kept = [f"title: {json.dumps(literal_markdown(title))}" if title else "{}"] + [""] * (close - 1)
+    source[0] = "\n".join(["---", *kept[:close - 1], *lines[close:]])
+
+
+def literal_markdown(text: str) -> str:
+    """Text that MyST renders exactly as written: metadata is plain text, never markup."""
+    flat = " ".join(text.split())
+    return "".join("\\" + char if char in _ASCII_PUNCTUATION else char for char in flat)
+
+
+_ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def _front_matter_title(lines: list[str]) -> str:
+    loaded = load_yaml("\n".join(lines))
+    title = loaded.data.get("title") if isinstance(loaded.data, dict) else None
+    return title if isinstance(title, str) else ""
+
+
+def _without_clinician_notes(text: str) -> str:
+    """The client edition's source (Markdown; notebooks go through `read_notebook`)."""
+    return split_clinician_notes(text)[0] if "clinician-note" in text else text
+
+
+def read_notebook(text: str, edition: str = "client") -> Any:
+    """Notebooks as MyST-NB should see them (registered as its `.ipynb` reader).
+
+    MyST-NB reads no front matter from a cell: the first cell's front matter becomes the page
+    title heading, and the client edition drops clinician notes from every Markdown cell.
+    """
+    import nbformat
+
+    notebook = nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
+    # Only Markdown reaches the page: no code, no stored outputs, no raw cells, no embedded
+    # attachments, and no notebook settings for MyST-NB (validate refuses all of them).
+    notebook.metadata = nbformat.from_dict({})  # type: ignore[no-untyped-call]
+    notebook.cells = [cell for cell in notebook.cells if cell.cell_type == "markdown"]
+    for index, cell in enumerate(notebook.cells):
+        cell.pop("attachments", None)
+        cell.metadata = nbformat.from_dict({})  # type: ignore[no-untyped-call]
+        if index == 0:
+            cell.source = _title_for_front_matter(cell.source)
+        if edition == "client":
+            cell.source = _without_clinician_notes(cell.source)
+    return notebook
+
+
+def _title_for_front_matter(source: str) -> str:
+    lines = source.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return source
+    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if close is None:
+        return source
+    title = _front_matter_title(lines[1:close])
+    heading = [f"# {literal_markdown(title)}"] if title.strip() else []
+    return "\n".join([*heading, *lines[close + 1:]])
+
+
+def _strip_included(app: Sphinx, relative_path: Path, parent_docname: str, content: list[str]) -> None:
+    """Files pulled in by `{include}` get the same treatment as pages."""
+    content[0] = gate.without_control_characters(content[0], app.env.docname)
+    if app.config.skillbook_edition == "client":
+        content[0] = _without_clinician_notes(content[0])
+
+
+def _decorate(app: Sphinx, doctree: nodes.document) -> None:
+    """Add the card, lists and review notice of an item page, from its validated metadata."""
+    data = _data(app)
+    docname = app.env.docname
+    item = data.items.get(docname)
+    if item is None:
+        return
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None:
+        return
+    title_index = section.first_child_matching_class(nodes.title)
+    position = 0 if title_index is None else title_index + 1
+    top: list[nodes.Node] = [sb.summary(item)]
+    words = words_for(item.language)
+    if docname in app.config.skillbook_draft_docs:
+        top.insert(0, sb.paragraph(nodes.strong(text=words["site.draft"]), words["site.draft_text"],
+                                   classes=["skillbook-draft-notice"]))
+    if isinstance(item, Skill):
+        module = data.by_id[("module", item.module)]
+        assert isinstance(module, Module)
+        top.append(sb.skill_card(
+            item, docname, module, data.vocabulary, data.project.config.finder_page,
+            [d for d in (data.docname("homework", h) for h in item.worksheets) if d],
+            [d for d in (data.docname("skill", s) for s in item.related) if d],
+            {doc: app.config.skillbook_pdfs[h] for h in item.worksheets
+             if h in app.config.skillbook_pdfs and (doc := data.docname("homework", h))},
+        ))
+    elif isinstance(item, Homework):
+        module = data.by_id[("module", item.module)]
+        assert isinstance(module, Module)
+        practiced = [d for d in (data.docname("skill", s) for s in item.skills) if d]
+        top.append(sb.homework_card(item, docname, module, practiced, app.config.skillbook_pdfs.get(item.id)))
+    elif isinstance(item, Module):
+        _mark_aggregate(app.env)
+        skills = data.handbook.skills_of(item.id)
+        if skills:
+            section += sb.heading(words["site.module_skills"])
+            section += sb.item_list(docname, skills)
+            cards = app.config.skillbook_pdfs.get(cards_name(item.id))
+            if cards:
+                link = sb.url_link(sb.relative_uri(docname, cards),
+                                   words.format("cards.module_link", module=item.title))
+                section += sb.paragraph(*sb.worded(words["cards.module"], link=link), classes=["skillbook-download"])
+        homework = data.handbook.homework_of(item.id)
+        if homework:
+            section += sb.heading(words["site.module_homework"])
+            section += sb.item_list(docname, homework)
+            packet = app.config.skillbook_pdfs.get(packet_name(item.id))
+            if packet:
+                link = sb.url_link(sb.relative_uri(docname, packet),
+                                   words.format("site.packet_link", module=item.title))
+                section += sb.paragraph(*sb.worded(words["site.packet"], link=link), classes=["skillbook-download"])
+    for offset, node in enumerate(top):
+        section.insert(position + offset, node)
+    section += sb.review_footer(item, data.today)
+
+
+class ClinicianNote(SphinxDirective):
+    """`{clinician-note}`: shown in the clinician edition only (the client edition never parses it)."""
+
+    has_content = True
+    optional_arguments = 1
+    final_argument_whitespace = True
+
+    def run(self) -> list[nodes.Node]:
+        if self.config.skillbook_edition != "clinician":
+            return []
+        note = nodes.admonition(classes=["skillbook-clinician-note"])
+        label = words_for(_data(self.env.app).project.config.language)["site.for_clinicians"]
+        note += nodes.title(text=f"{label}{': ' + self.arguments[0] if self.arguments else ''}")
+        note += self.parse_content_to_nodes()
+        return [note]
+
+
+class CrisisServices(SphinxDirective):
+    """`{crisis-services}`: the crisis lines configured in `_config.yml` (skillbook.crisis)."""
+
+    def run(self) -> list[nodes.Node]:
+        config = _data(self.env.app).project.config
+        result: list[nodes.Node] = []
+        if config.crisis_intro:
+            result.append(sb.paragraph(config.crisis_intro, classes=["skillbook-crisis-intro"]))
+        if not config.crisis_regions:
+            logger.warning("no crisis services are configured (skillbook.crisis.regions in _config.yml)",
+                           location=self.get_location())
+        for region in config.crisis_regions:
+            block = nodes.container(classes=["skillbook-crisis-region"])
+            block += sb.heading(region.name, 2, anchor=f"crisis-{_slug(region.name)}")
+            if region.emergency:
+                numbers: list[nodes.Node | str] = []
+                for index, number in enumerate(region.emergency):
+                    numbers += ([" or "] if index else []) + [sb.url_link(f"tel:{_dialled(number)}", number)]
+                block += sb.paragraph(nodes.strong(text="Emergency: "), *numbers, classes=["skillbook-emergency"])
+            services = []
+            for service in region.services:
+                parts: list[nodes.Node | str] = [nodes.strong(text=service.name)]
+                if service.phone:
+                    parts += [" – call ", sb.url_link(f"tel:{_dialled(service.phone)}", service.phone)]
+                if service.text:
+                    word = f"{service.text_keyword} to " if service.text_keyword else ""
+                    parts += [" – text ", word, service.text]
+                if service.hours:
+                    parts.append(f" ({service.hours})")
+                if service.url:
+                    parts += [" – ", sb.url_link(service.url, "website")]
+                if service.notes:
+                    parts.append(f". {service.notes}")
+                services.append(parts)
+            if services:
+                block += sb.bullet_list(services, classes=["skillbook-crisis-services"])
+            result.append(block)
+        return result
+
+
+def _dialled(number: str) -> str:
+    """`116 123` -> `116123`: what a tel: or sms: link dials."""
+    return "".join(c for c in number if c.isdigit() or c == "+")
+
+
+def _slug(text: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+class SkillFinder(SphinxDirective):
+    """`{skill-finder}`: "What can I do right now?": how strong, then what is happening, then the 3 to 5
+    skills that fit (see `skillbook.site.chooser`), crisis help and the safety plan first where they belong."""
+
+    def run(self) -> list[nodes.Node]:
+        _mark_aggregate(self.env)
+        data = _data(self.env.app)
+        plan = safety_plan(data.handbook)
+        return chooser_nodes(self.env.docname, choices(data.handbook, data.terms, data.bands),
+                             data.project.config.crisis_page, plan.docname if plan else None,
+                             words_for(data.project.config.language))
+
+
+class ModuleList(SphinxDirective):
+    """`{module-list}`: the published modules in order, with their summaries."""
+
+    def run(self) -> list[nodes.Node]:
+        _mark_aggregate(self.env)
+        data = _data(self.env.app)
+        modules = data.handbook.published_modules()
+        counts = {m.id: f"{len(data.handbook.skills_of(m.id))} skills" for m in modules}
+        return [sb.item_list(self.env.docname, modules, counts)]
+
+
+class PocketCards(SphinxDirective):
+    """`{pocket-cards}`: links to the printable pocket cards of every skill and the blank card."""
+
+    def run(self) -> list[nodes.Node]:
+        pdfs = self.env.app.config.skillbook_pdfs
+        words = words_for(_data(self.env.app).project.config.language)
+        parts: list[nodes.Node | str] = []
+        if HANDBOOK_CARDS in pdfs:
+            every = sb.url_link(sb.relative_uri(self.env.docname, pdfs[HANDBOOK_CARDS]), words["cards.every_link"])
+            parts += sb.worded(words["cards.every"], link=every)
+        if OWN_CARD in pdfs:
+            own = sb.url_link(sb.relative_uri(self.env.docname, pdfs[OWN_CARD]), words["cards.own_link"])
+            parts += sb.worded(words["cards.own"] if parts else words["cards.own_alone"], link=own)
+        return [sb.paragraph(*parts, classes=["skillbook-download"])] if parts else []
+
+
+class Changelog(SphinxDirective):
+    """`{changelog}`: what changed since the previous release (the bundle's changelog.json), item by item."""
+
+    def run(self) -> list[nodes.Node]:
+        data = _data(self.env.app)
+        changelog = self.env.app.config.skillbook_changelog
+        words = words_for(data.project.config.language)
+        version = changelog.get("version", data.project.config.version)
+        previous = changelog.get("previous")
+        if not previous:
+            return [sb.paragraph(words.format("changes.not_compared", version=version))]
+        result: list[nodes.Node] = [sb.paragraph(words.format(
+            "changes.compared", version=version, previous=previous["version"],
+            level=words.named("level_of_change", changelog.get("required", "none"))))]
+        if not changelog.get("changes"):
+            result.append(sb.paragraph(words["changes.nothing"]))
+            return result
+        entries = []
+        for change in changelog["changes"]:
+            item = data.by_id.get((change["kind"], change["id"]))
+            name: nodes.Node = sb.doc_link(self.env.docname, item.docname) if item else \
+                nodes.literal(text=change["id"])
+            head: list[nodes.Node | str] = [f"{words.named('kind', change['kind'])} ", name, ": ",
+                                            words.named("change", change["change"]),
+                                            f" ({words.named('level_of_change', change['level'])})"]
+            details = [[nodes.literal(text=f["path"]),
+                        f": {f['change']} ({words.named('level_of_change', f['level'])})"]
+                       for f in change.get("fields") or ()]
+            entry: list[nodes.Node | str] = [sb.paragraph(*head)]
+            if details:
+                entry.append(sb.bullet_list(details))
+            entries.append(entry)
+        result.append(sb.bullet_list(entries, classes=["skillbook-changes"]))
+        return result
+
+
+def crisis_role(name: str, rawtext: str, text: str, lineno: int, inliner: Any,
+                options: dict[str, Any] | None = None, content: list[str] | None = None,
+                ) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+    """``{crisis}`crisis help` ``: on the site, a link to the crisis help page."""
+    env = inliner.document.settings.env
+    link = sb.doc_link(env.docname, _data(env.app).project.config.crisis_page, text)
+    link["classes"].append("skillbook-crisis-ref")
+    return [link], []
+
+
+def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+                  doctree: nodes.document | None) -> None:
+    data = _data(app)
+    pages.page_context(app, pagename, templatename, context, doctree, data)
+    item = data.items.get(pagename)
+    context["metatags"] = context.get("metatags", "") + json_ld(
+        item, title=context.get("title", ""), language=data.project.config.language,
+        site_title=data.project.config.title, page_url=pagename + ".html",
+    )
+
+
+_ENTRY_PAGE = """<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="0; url={root}">
+<link rel="canonical" href="{root}">
+<title>{title}</title>
+</head>
+<body>
+<main>
+<p><a href="{crisis}">Crisis help: get support now</a></p>
+<p><a href="{root}">Open {title}</a></p>
+</main>
+</body>
+</html>
+"""
+
+
+def _entry_page(app: Sphinx, exception: Exception | None) -> None:
+    """The site's front door: an accessible redirect to the root page (not a bare meta tag)."""
+    if exception is not None or app.builder.format != "html" or app.config.master_doc == "index":
+        return
+    from html import escape
+
+    config = _data(app).project.config
+    text = _ENTRY_PAGE.format(lang=escape(config.language), root=escape(app.config.master_doc + ".html"),
+                              crisis=escape(config.crisis_page + ".html"), title=escape(config.title))
+    (Path(app.outdir) / "index.html").write_text(text, encoding="utf-8")
+
+
+def _offline(app: Sphinx, exception: Exception | None) -> None:
+    if exception is None and app.builder.format == "html":
+        pages.finish(app, _data(app))
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_html_theme("skillbook", str(pages.THEME / "skillbook"))
+    app.add_config_value("skillbook_live_reload", False, "html", [bool])
+    app.add_config_value("skillbook_pdfs", {}, "env", [dict])  # homework id -> site path of its PDF
+    app.add_config_value("skillbook_changelog", {}, "env", [dict])  # the bundle's changelog.json
+    app.add_config_value("skillbook_edition", "client", "env", [str])  # client | clinician
+    app.add_config_value("skillbook_draft_docs", [], "env", [list])  # drafts shown by `skillbook serve`
+    app.add_config_value("skillbook_number_figures", True, "env", [bool])  # False: nothing to number
+    app.add_directive("clinician-note", ClinicianNote)
+    app.add_node(sb.skillbook_heading, html=(sb.visit_heading_html, sb.depart_heading_html),
+                 latex=(sb.visit_heading_plain, sb.depart_heading_plain),
+                 text=(sb.visit_heading_plain, sb.depart_heading_plain))
+    app.add_directive("crisis-services", CrisisServices)
+    app.add_directive("skill-finder", SkillFinder)
+    app.add_directive("module-list", ModuleList)
+    app.add_directive("pocket-cards", PocketCards)
+    app.add_directive("changelog", Changelog)
+    app.add_directive("content-rules", ContentRules)
+    app.add_role("crisis", crisis_role)
+    app.connect("config-inited", _configure)
+    app.connect("env-before-read-docs", _reading)
+    app.connect("source-read", _read_one)
+    app.connect("html-page-context", _written_one)
+    app.connect("config-inited", _numbering, priority=900)  # after sphinx-jupyterbook-latex forces it on
+    app.connect("builder-inited", _load)
+    app.connect("env-get-outdated", _outdated)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("source-read", _prepare_source)
+    app.connect("include-read", gate.check_included, priority=100)
+    app.connect("include-read", _strip_included)
+    app.connect("doctree-read", gate.sweep, priority=100)  # before Sphinx collects images and downloads
+    app.connect("doctree-read", _decorate)
+    app.connect("doctree-read", pages.remember_words, priority=700)  # after the card is added
+    app.connect("doctree-resolved", gate.drop_injected_markup, priority=900)  # after sphinx-thebe adds its own
+    app.connect("html-page-context", _page_context)
+    app.connect("html-collect-pages", lambda app: pages.extra_pages(app, _data(app)))
+    app.connect("build-finished", _entry_page, priority=400)  # before sphinx-external-toc writes its own
+    app.connect("build-finished", _offline, priority=600)  # after the front door: it is cached too
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True,
+            "env_version": 1}
