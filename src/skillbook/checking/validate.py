@@ -71,7 +71,7 @@ def validate(project: Project, *, strict: bool = False, today: dt.date | None = 
     if unknown:
         schemas.validators.build_all()
     fresh = _check_files(unknown, schemas, rules)
-    if cache:
+    if cache and fresh:  # nothing new: the file on disk already holds every entry
         cache.save(fresh)
     for checked in sorted([*known.values(), *fresh], key=lambda c: c.source.rel):
         issues.extend(checked.issues)
