@@ -48,8 +48,8 @@ def _imports(path: Path) -> list[tuple[int, str]]:
             # `from skillbook.site import cards` imports the module skillbook.site.cards
             for alias in node.names:
                 candidate = f"{node.module}.{alias.name}"
-                is_module = (PACKAGE.parent / Path(*candidate.split("."))).with_suffix(".py").exists() or \
-                    (PACKAGE.parent / Path(*candidate.split("."))).is_dir()
+                where = PACKAGE.parent / Path(*candidate.split("."))
+                is_module = where.with_suffix(".py").exists() or where.is_dir()
                 found.append((node.lineno, candidate if is_module else node.module))
     return found
 
