@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import pickle
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -77,3 +79,95 @@ def test_a_build_with_nothing_changed_writes_nothing_and_an_edit_builds_again(ma
     assert edited.notes != again.notes
     assert "One more line." in (root / "build/site/content/skills/test-module/sample-skill.html").read_text(
         encoding="utf-8")
+
+
+def _cli(root: Path, *args: str) -> tuple[int, str, str]:
+    import os
+    import subprocess
+    import sys
+
+    environment = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    done = subprocess.run([sys.executable, "-m", "skillbook", "--project", str(root), "validate", *args],
+                          capture_output=True, text=True, env=environment, timeout=120)
+    return done.returncode, done.stdout, done.stderr
+
+
+def test_validate_answers_from_its_record_only_while_every_input_is_the_same(make_project: MakeProject) -> None:
+    """The second `skillbook validate` of an unchanged project prints the recorded verdict, word for word;
+    any change to content, schemas, configuration, table of contents or flags checks afresh."""
+    root = make_project({"content/skills/test-module/second.md": SECOND_SKILL})
+    record = root / "build/.cache/validation/last-run.json"
+    first = _cli(root)
+    assert first[0] == 0 and "draft(s) not published: `second` (skill)" in first[2] and record.is_file()
+    assert "warning[" in first[1]
+    assert _cli(root) == first
+    # --strict is an input too: the warning recorded by the plain run is an error now
+    strict = _cli(root, "--strict")
+    assert strict[0] == 1 and strict[1] == first[1].replace("warning[", "error[")
+    assert _cli(root, "--strict") == strict and _cli(root) == first
+    # the record is what answers: a problem written into it is printed (and sets the exit status)
+    stored = json.loads(record.read_text(encoding="utf-8"))
+    stored["issues"] = [{"path": "content/index.md", "line": 3, "column": 1, "rule": "planted",
+                         "message": "from the record", "hint": "", "severity": "error"}]
+    record.write_text(json.dumps(stored), encoding="utf-8")
+    planted = _cli(root)
+    assert planted[0] == 1 and "content/index.md:3:1: error[planted]: from the record" in planted[1]
+    # every kind of input counts, a file no page names yet included
+    changes: list[Callable[[], object]] = [
+        lambda: (root / "content/skills/test-module/notes.txt").write_text("x", encoding="utf-8"),
+        lambda: _append(root / "_toc.yml", "\n"),
+        lambda: _append(root / "_config.yml", "\n# a comment\n"),
+        lambda: _append(next((root / "schemas").glob("*.yml")), "\n"),
+    ]
+    for change in changes:
+        record.write_text(json.dumps(stored), encoding="utf-8")
+        change()
+        assert _cli(root) == first
+
+
+def test_a_run_during_which_a_file_changed_records_no_verdict(make_project: MakeProject, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The inputs are fingerprinted before and after the run: the record never pairs old inputs with new results."""
+    root = make_project()
+    keys = iter(["before", "after"])
+    monkeypatch.setattr(validation, "run_key", lambda *args, **kwargs: next(keys))
+    validate(load_project(root), cache_dir=tmp_path)
+    assert (tmp_path / "validation.pickle").is_file() and not (tmp_path / "last-run.json").exists()
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+SECOND_SKILL = """\
+---
+id: second
+title: Second skill
+summary: A draft skill used by the tests.
+status: draft
+version: 1.0.0
+updated: 2026-01-15
+authors: [Test Author, PhD]
+module: test-module
+level: core
+practice_minutes: 5
+steps:
+  - id: notice
+    name: Notice
+    prompt: Notice what is here.
+when_to_use: [Before a hard conversation]
+tags: {emotions: [anger], situations: [conflict]}
+---
+
+## Everyday example
+
+Text.
+
+## Common obstacles
+
+Text.
+
+## Practice
+
+Text.
+"""

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("skillbook")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0"
+# the one place the version is written: pyproject.toml reads it from here (and every command
+# starts without asking the installed package's metadata)
+__version__ = "0.1.0"
 
 __all__ = ["__version__"]

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import pickle
 import shutil
 import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -22,10 +20,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 from skillbook import __version__
 from skillbook.errors import ConfigError, ContentError
 from skillbook.issues import Issue
-from skillbook.reading.project import CONFIG_FILE, Project
+from skillbook.reading.project import Project
 
 if TYPE_CHECKING:
-    from skillbook.reading.models import Handbook, Item
+    from skillbook.reading.models import Handbook
 
 OUTPUTS = ("site", "worksheets", "bundle")
 Progress = Callable[[str], None]
@@ -37,7 +35,7 @@ class BuildReport:
     outputs: dict[str, Path] = field(default_factory=dict)
     warnings: list[Issue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    drafts: tuple[Item, ...] = ()  # left out of every output (the preview shows them)
+    drafts: tuple[tuple[str, str], ...] = ()  # (id, kind) of each draft left out (the preview shows them)
 
 
 def build(
@@ -75,7 +73,7 @@ def build(
     result = validate(project, strict=strict, cache_dir=cache / "validation")
     if not result.ok:
         raise ContentError(result.issues)
-    report = BuildReport(warnings=list(result.warnings), drafts=() if preview_drafts else result.handbook.drafts())
+    report = BuildReport(warnings=list(result.warnings), drafts=() if preview_drafts else result.handbook.draft_names())
     changelog = _changelog(project, result.handbook, previous_release, progress)
     toc_path, drafts = None, frozenset[str]()
     if preview_drafts:  # the live preview shows drafts too, marked as such
@@ -91,6 +89,10 @@ def build(
     try:
         # PDFs and the bundle are made in a second process while Sphinx builds the site: two cores.
         # Leaving the `with` waits for that process, so staging is never removed under its feet.
+        # (Imported here: every command loads this module, only a build forks.)
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         context = multiprocessing.get_context("fork")
         events = _Counts(context, count)
         with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=events.install) as pool:
@@ -139,32 +141,21 @@ def build(
     return report
 
 
-# Every file a build reads, besides the content: the package's own code, templates, styles and fonts.
-_PACKAGE = Path(__file__).parent
 _LAST_BUILD = "last-build.pickle"
 
 
 def _inputs(project: Project, previous: Path | None, *settings: object) -> str:
-    """A digest of everything a build is made from: every input file's bytes, the package's own
-    files, the previous release's manifest, the settings, the day (reviews fall due) and
+    """A digest of everything a build is made from: the project's files and our own (see
+    `input_digest`), the previous release's manifest, the settings, the day (reviews fall due) and
     SOURCE_DATE_EPOCH (the bundle's date)."""
     import datetime as dt
 
-    digest = hashlib.sha256(repr((__version__, previous, settings, dt.date.today().isoformat(),
-                                  os.environ.get("SOURCE_DATE_EPOCH"))).encode())
-    folders = [project.content_dir, project.schemas_dir, _PACKAGE]
-    files = [project.root / CONFIG_FILE, project.toc_path]
-    for folder in folders:
-        files += sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    if previous is not None:
-        files.append(previous / "datapackage.json")  # it holds the hash of every file of that release
-    for path in files:
-        digest.update(str(path).encode())
-        try:
-            digest.update(path.read_bytes())
-        except OSError:
-            digest.update(b"\x00missing")
-    return digest.hexdigest()
+    from skillbook.reading.fingerprint import input_digest
+
+    # the previous manifest holds the hash of every file of that release
+    manifest = [previous / "datapackage.json"] if previous is not None else []
+    return input_digest(project, (previous, settings, dt.date.today().isoformat(),
+                                  os.environ.get("SOURCE_DATE_EPOCH")), manifest)
 
 
 def _unchanged(cache: Path, inputs: str, out: Path, only: tuple[str, ...]) -> BuildReport | None:

@@ -18,19 +18,17 @@ from docutils.parsers.rst import Directive as DocutilsDirective
 from docutils.parsers.rst import directives as docutils_directives
 from docutils.parsers.rst.states import MarkupError
 from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
-from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.directives import parse_directive_text
-from myst_parser.parsers.mdit import create_md_parser
 
 from skillbook.issues import Issue
 from skillbook.reading import allowlist, targets
-from skillbook.reading.allowlist import MYST_EXTENSIONS, Body, Kind, Value
+from skillbook.reading.allowlist import Body, Kind, Value
 from skillbook.reading.config import DEFAULT_MAX_FILE_SIZE
 from skillbook.reading.discover import Kind as SourceKind
 from skillbook.reading.discover import Source
 from skillbook.reading.document import Document, LineMap
+from skillbook.reading.myst import myst_markdown
 
 # markdown-it's task-list plugin emits this checkbox as an html_inline token; it is not author HTML
 _TASK_CHECKBOX = ('<input class="task-list-item-checkbox" disabled="disabled" type="checkbox">',
@@ -39,7 +37,7 @@ _TASK_CHECKBOX = ('<input class="task-list-item-checkbox" disabled="disabled" ty
 
 @cache
 def _parser() -> MarkdownIt:
-    md = create_md_parser(MdParserConfig(enable_extensions=set(MYST_EXTENSIONS)), RendererHTML)
+    md = myst_markdown()
     md.validateLink = lambda url: True  # type: ignore[method-assign] # see every link, also those markdown-it drops
     return md
 

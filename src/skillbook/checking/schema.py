@@ -286,12 +286,22 @@ class ContentValidator(Validator):  # type: ignore[misc]
 class _CheckedSchema(DefinitionSchema):  # type: ignore[misc]
     """A schema Cerberus already checked when the validator was built.
 
-    Cerberus re-checks the whole schema on every copy and every item it sets while normalizing a
-    document, hashing it each time; that was most of the cost of validating a large handbook.
+    Cerberus re-checks and re-expands the whole schema on every copy and every item it sets while
+    normalizing a document; that was most of the cost of validating a large handbook.
     """
 
     def validate(self, schema: Any = None) -> None:
         pass
+
+    def copy(self) -> _CheckedSchema:
+        # Cerberus copies the schema for every document it normalizes; a copy made through
+        # __init__ builds a schema validator and expands every rule again
+        duplicate: _CheckedSchema = object.__new__(type(self))
+        duplicate.validator, duplicate.schema = self.validator, self.schema.copy()
+        return duplicate
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self.schema[key] = value  # Cerberus only sets rules it read from this schema, expanded already
 
 
 _OTHER_KIND = {"emotions": "situations", "situations": "emotions"}

@@ -18,6 +18,7 @@ from skillbook.checking.crossref import Entry, check_cross_references
 from skillbook.checking.names import credential_warnings
 from skillbook.checking.schema import SchemaSet, check_front_matter, load_schemas
 from skillbook.checking.toc import check_toc
+from skillbook.checking.verdict import Verdict, remember, run_key
 from skillbook.issues import Issue, Severity
 from skillbook.reading import allowlist
 from skillbook.reading.discover import SOURCE_SUFFIXES, Kind, Source, discover
@@ -49,6 +50,10 @@ class ValidationResult:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def verdict(self) -> Verdict:
+        return Verdict(self.issues, len(self.documents), self.handbook.draft_names())
+
 
 def validate(project: Project, *, strict: bool = False, today: dt.date | None = None,
              cache_dir: Path | None = None) -> ValidationResult:
@@ -56,6 +61,7 @@ def validate(project: Project, *, strict: bool = False, today: dt.date | None = 
     bytes, the same schemas, the same set of files) are not checked again: `skillbook validate`
     and `skillbook build` share that cache."""
     today = today or dt.date.today()
+    key = run_key(project, strict=strict, today=today) if cache_dir else ""
     schemas = load_schemas(project.schemas_dir, today=today)
     sources, issues = discover(project)
     # files discover reports exist but are not read: the table of contents may still name them
@@ -107,8 +113,12 @@ def validate(project: Project, *, strict: bool = False, today: dt.date | None = 
     if strict:
         issues = [i.escalated() if i.severity is Severity.WARNING else i for i in issues]
     ordered = sorted(dict.fromkeys(issues), key=lambda i: (i.path, i.line, i.column))
-    return ValidationResult(handbook, tuple(documents), tuple(ordered), schemas.vocabulary, schemas.terms,
-                            schemas.bands)
+    result = ValidationResult(handbook, tuple(documents), tuple(ordered), schemas.vocabulary, schemas.terms,
+                              schemas.bands)
+    # recorded only if no file changed while this run read them
+    if cache_dir and run_key(project, strict=strict, today=today) == key:
+        remember(cache_dir, key, result.verdict)
+    return result
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -33,7 +34,7 @@ from skillbook.reading.editions import EDITIONS
 from skillbook.reading.project import Project, load_project
 
 if TYPE_CHECKING:
-    from skillbook.checking.validate import ValidationResult
+    from skillbook.checking.verdict import Verdict
 
 INTERNAL_ERROR = 3
 
@@ -62,14 +63,13 @@ def _project(ctx: click.Context) -> Project:
     return load_project(Path(ctx.obj))
 
 
-def _report(result: ValidationResult, fmt: str | None) -> None:
+def _report(verdict: Verdict, fmt: str | None) -> None:
     fmt = fmt or _default_format()
-    click.echo(format_issues(result.issues, fmt), nl=False)
+    click.echo(format_issues(verdict.issues, fmt), nl=False)
     if fmt != "json":
-        click.echo(summary_line(result.issues, len(result.documents)), err=True)
-        drafts = result.handbook.drafts()
-        if drafts:
-            click.echo(drafts_note(drafts, "not published"), err=True)
+        click.echo(summary_line(verdict.issues, verdict.files), err=True)
+        if verdict.drafts:
+            click.echo(drafts_note(verdict.drafts, "not published"), err=True)
 
 
 @cli.command("validate")
@@ -78,13 +78,19 @@ def _report(result: ValidationResult, fmt: str | None) -> None:
 @click.pass_context
 def validate_command(ctx: click.Context, strict: bool, fmt: str | None) -> None:
     """Check every content file; print all problems with file and line."""
-    from skillbook.checking.validate import validate
+    from skillbook.checking.verdict import recall, run_key
 
     project = _project(ctx)
-    # the cache `skillbook build` keeps: a file unchanged since either ran is not checked again
-    result = validate(project, strict=strict, cache_dir=project.build_dir / ".cache" / "validation")
-    _report(result, fmt)
-    ctx.exit(0 if result.ok else 1)
+    # the cache `skillbook build` keeps: a file unchanged since either ran is not checked again,
+    # and when no input changed at all the last run's verdict is printed as it was
+    cache = project.build_dir / ".cache" / "validation"
+    verdict = recall(cache, run_key(project, strict=strict, today=dt.date.today()))
+    if verdict is None:
+        from skillbook.checking.validate import validate  # the parsers and schemas: only when needed
+
+        verdict = validate(project, strict=strict, cache_dir=cache).verdict
+    _report(verdict, fmt)
+    ctx.exit(1 if any(issue.is_error for issue in verdict.issues) else 0)
 
 
 @cli.command("build")
@@ -174,13 +180,13 @@ def serve_command(ctx: click.Context, port: int, edition: str) -> None:
 def toc_command(ctx: click.Context, write: bool) -> None:
     """Generate _toc.yml from module order and skill metadata (drafts left out)."""
     from skillbook.checking.toc import generate_toc, write_toc
-    from skillbook.checking.validate import ValidationResult, validate
+    from skillbook.checking.validate import validate
 
     project = _project(ctx)
     result = validate(project)
     blocking = [i for i in result.errors if not i.rule.startswith("toc-")]
     if blocking:
-        _report(ValidationResult(result.handbook, result.documents, tuple(blocking)), None)
+        _report(replace(result.verdict, issues=tuple(blocking)), None)
         click.echo("not writing _toc.yml until the content errors above are fixed", err=True)
         ctx.exit(1)
     if write:

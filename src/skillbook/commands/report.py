@@ -7,15 +7,11 @@ import datetime as dt
 import json
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from skillbook.checking.reviews import STATE_ORDER, ReviewState, ReviewStatus, counts
 from skillbook.issues import Issue
 from skillbook.reading.allowlist import CONTROL_CHARACTERS, escaped
 from skillbook.reading.placenames import KIND_NOUNS
-
-if TYPE_CHECKING:
-    from skillbook.reading.models import Item
 
 FORMATS = ("text", "github", "json")
 
@@ -134,13 +130,8 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def drafts_note(drafts: Sequence[Item], verb: str) -> str:
-    """`2 drafts left out: `grounding` (skill), `sleep-log` (worksheet); publish one with ...`."""
-    named = ", ".join(f"`{i.id}` ({_noun(i)})" for i in drafts)
+def drafts_note(drafts: Sequence[tuple[str, str]], verb: str) -> str:
+    """`2 drafts left out: `grounding` (skill), `sleep-log` (worksheet); publish one with ...`.
+    `drafts`: (id, kind) pairs."""
+    named = ", ".join(f"`{item_id}` ({KIND_NOUNS[kind]})" for item_id, kind in drafts)
     return f"{len(drafts)} draft(s) {verb}: {named}; publish one with `skillbook publish ID`"
-
-
-def _noun(item: Item) -> str:
-    from skillbook.reading.models import Module, Skill
-
-    return KIND_NOUNS["module" if isinstance(item, Module) else "skill" if isinstance(item, Skill) else "homework"]

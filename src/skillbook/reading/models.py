@@ -201,6 +201,12 @@ class Handbook:
     def drafts(self) -> tuple[Item, ...]:
         return tuple(i for i in (*self.modules, *self.skills, *self.homework) if i.status == "draft")
 
+    def draft_names(self) -> tuple[tuple[str, str], ...]:
+        """(id, kind) of every draft, for messages that name them."""
+        return tuple((i.id, kind) for kind, items in ((Kind.MODULE, self.modules), (Kind.SKILL, self.skills),
+                                                       (Kind.HOMEWORK, self.homework))
+                     for i in items if i.status == "draft")
+
     def draft_docnames(self) -> set[str]:
         return {i.docname for i in self.drafts()}
 

@@ -8,9 +8,10 @@ have one, otherwise by their position in words.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from skillbook.reading.yamlload import PathKey
+if TYPE_CHECKING:  # a type only: the YAML library is not needed to name a place
+    from skillbook.reading.yamlload import PathKey
 
 # What one item of each list of the content model is called.
 ITEM_NOUNS = {

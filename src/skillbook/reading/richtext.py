@@ -30,10 +30,8 @@ from docutils.nodes import make_id
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
-from myst_parser.config.main import MdParserConfig
-from myst_parser.parsers.mdit import create_md_parser
 
-from skillbook.reading.allowlist import MYST_EXTENSIONS
+from skillbook.reading.myst import myst_markdown
 
 ALLOWED_SCHEMES = frozenset({"https", "mailto", "tel"})
 ALLOWED_TAGS = frozenset({
@@ -147,7 +145,7 @@ def sanitize_html(markup: str) -> str:
 
 @cache
 def _md() -> MarkdownIt:
-    md = create_md_parser(MdParserConfig(enable_extensions=set(MYST_EXTENSIONS)), RendererHTML)
+    md = myst_markdown()
     plain_fence = cast(RendererHTML, md.renderer).rules["fence"]
 
     def fence(self: RendererHTML, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
