@@ -16,7 +16,7 @@ from conftest import HOMEWORK, REPO, MakeProject, write_project
 from skillbook.checking.validate import validate
 from skillbook.reading.project import load_project
 from skillbook.reading.wording import words_for
-from skillbook.worksheets.render import HANDBOOK_PACKET, OWN_CARD, packet_name, render_worksheets
+from skillbook.worksheets.render import OWN_CARD, packet_name, render_worksheets
 
 pytestmark = pytest.mark.slow
 
@@ -158,15 +158,16 @@ def test_diary_card_is_one_landscape_page(rendered: tuple[Path, dict[str, Path]]
             assert f"sample-diary:urges:{row}:{day}" in names
 
 
-def test_packets_per_module_and_for_the_handbook(rendered: tuple[Path, dict[str, Path]]) -> None:
+def test_a_packet_per_module(rendered: tuple[Path, dict[str, Path]]) -> None:
     _, files = rendered
     singles = sum(len(PdfReader(files[k]).pages) for k in ("sample-worksheet", "sample-diary", "every-type"))
-    for packet in (packet_name("test-module"), HANDBOOK_PACKET):
-        reader = PdfReader(files[packet])
-        assert len(reader.pages) == singles
-        assert any(p.mediabox.width > p.mediabox.height for p in reader.pages)  # the diary card stays landscape
-        names = set(reader.get_fields() or {})
-        assert "sample-worksheet:what" in names and "every-type:short" in names
+    # no packet of every worksheet: it held every laid-out worksheet in memory at once
+    assert not [k for k in files if k.endswith("-packet") and k != packet_name("test-module")]
+    reader = PdfReader(files[packet_name("test-module")])
+    assert len(reader.pages) == singles
+    assert any(p.mediabox.width > p.mediabox.height for p in reader.pages)  # the diary card stays landscape
+    names = set(reader.get_fields() or {})
+    assert "sample-worksheet:what" in names and "every-type:short" in names
 
 
 def test_two_renders_are_byte_identical_and_unchanged_ones_are_reused(
@@ -184,8 +185,8 @@ def test_two_renders_are_byte_identical_and_unchanged_ones_are_reused(
     sample = copy / "content" / "homework" / "sample-worksheet.md"
     sample.write_text(sample.read_text().replace("Fill it in.", "Fill it in today."))
     _, rendered_count, reused = render(copy, copy / "out3", copy / "cache")
-    # the worksheet, its module's packet and the handbook's packet
-    assert (rendered_count, reused) == (3, len(files) - 3)
+    # the worksheet and its module's packet
+    assert (rendered_count, reused) == (2, len(files) - 2)
 
 
 def test_a_forty_field_worksheet_spreads_over_several_legible_pages(make_project: MakeProject) -> None:
@@ -259,6 +260,12 @@ def test_shipped_worksheets(shipped: tuple[Path, dict[str, Path], int]) -> None:
     card_sheets = [k for k in files if k.endswith("-pocket-cards") or k == OWN_CARD]
     packets = [k for k in files if k.endswith("-packet")]
     assert rendered_count == len(published) + len(card_sheets) + len(packets) and len(published) >= 26
+    # each module's packet is written as soon as its last worksheet is: every page of every one, in order
+    for module in handbook.published_modules():
+        if handbook.homework_of(module.id):
+            pages = [p.extract_text()[:80] for h in handbook.homework_of(module.id)
+                     for p in PdfReader(files[h.id]).pages]
+            assert [p.extract_text()[:80] for p in PdfReader(files[packet_name(module.id)]).pages] == pages
     diary = PdfReader(files["weekly-diary-card"])
     assert len(diary.pages) <= 2 and all(p.mediabox.width > p.mediabox.height for p in diary.pages)
     for card in (h for h in published if h.type == "coaching-card"):  # one A5 sheet, front and back

@@ -57,7 +57,6 @@ EN: dict[str, Phrase] = {
     "paper.skills_practised": "The skills on this sheet",
     "paper.instructions": "How to use this worksheet",
     "paper.cards_of": "{title}: pocket cards", "paper.packet_of": "{title}: worksheets and logs",
-    "paper.all_of": "{title}: all worksheets and logs",
     "paper.how_often": "How often: {frequency}",
     "paper.minutes": "About {minutes} minutes",
     "paper.skills": "Skills: {skills}",

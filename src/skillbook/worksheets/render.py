@@ -28,7 +28,6 @@ from skillbook.reading.wording import Words, words_for
 from skillbook.worksheets.paper import card_sheets, crisis_box, skill_reminder
 
 LONG_GRID = 12  # rows; a grid longer than this starts a new landscape page
-HANDBOOK_PACKET = "handbook-packet"
 HANDBOOK_CARDS = "handbook-pocket-cards"
 OWN_CARD = "my-own-card"
 ASSETS = Path(__file__).parent  # the stylesheet and fonts/ (relative URLs in the CSS resolve here)
@@ -63,8 +62,6 @@ def planned_files(handbook: Handbook) -> dict[str, str]:
     modules = handbook.published_modules()
     files = {h.id: f"{h.id}.pdf" for m in modules for h in handbook.homework_of(m.id)}
     files.update({packet_name(m.id): f"{packet_name(m.id)}.pdf" for m in modules if handbook.homework_of(m.id)})
-    if files:
-        files[HANDBOOK_PACKET] = f"{HANDBOOK_PACKET}.pdf"
     files.update({cards_name(m.id): f"{cards_name(m.id)}.pdf" for m in modules if handbook.skills_of(m.id)})
     if any(handbook.skills_of(m.id) for m in modules):
         files[HANDBOOK_CARDS] = f"{HANDBOOK_CARDS}.pdf"
@@ -81,7 +78,7 @@ def render_worksheets(
     progress: Callable[[str], None] = lambda message: None,
     count: Callable[[str, int, int], None] = lambda what, done, total: None,
 ) -> tuple[WorksheetOutput, list[Issue]]:
-    """Write `<id>.pdf`, `<module>-packet.pdf`, `handbook-packet.pdf`, the pocket-card sheets
+    """Write `<id>.pdf`, `<module>-packet.pdf`, the pocket-card sheets
     `<module>-pocket-cards.pdf` and `handbook-pocket-cards.pdf`, and `my-own-card.pdf` into `out_dir`.
     Every one of them prints the crisis services of `config`."""
     modules = handbook.published_modules()
@@ -105,8 +102,6 @@ def render_worksheets(
         (packet_name(m.id), words.format("paper.packet_of", title=m.title), [h.id for h in handbook.homework_of(m.id)])
         for m in modules if handbook.homework_of(m.id)
     ]
-    if homework:
-        packets.append((HANDBOOK_PACKET, words.format("paper.all_of", title=config.title), [h.id for h in homework]))
     out_dir.mkdir(parents=True, exist_ok=True)
     cache_dir.mkdir(parents=True, exist_ok=True)
     output = WorksheetOutput()
@@ -118,12 +113,17 @@ def render_worksheets(
     for name, _title, keys in packets:
         if not (cache_dir / f"{packet_digests[name]}.pdf").is_file():
             needed.update(keys)
+    # a laid-out worksheet holds megabytes: each is kept only until its module's packet is written
+    packet_of = {key: name for name, _title, keys in packets for key in keys}
+    waiting = {name: set(keys) for name, _title, keys in packets}
+    titles = {name: (title, keys) for name, title, keys in packets}
     documents: dict[str, Any] = {}
     issues: list[Issue] = []
     total = len(jobs) + len(packets)
+    done = 0
     count("PDFs", 0, total)
     render = _renderer(css) if needed else None
-    for done, job in enumerate(jobs, start=1):
+    for job in jobs:
         cached = cache_dir / f"{job.digest}.pdf"
         if render is not None and job.key in needed:
             progress(f"rendering worksheet {job.key}")
@@ -142,10 +142,16 @@ def render_worksheets(
         target = out_dir / f"{job.key}.pdf"
         _publish(cached, target)
         output.files[job.key] = target
+        done += 1
         count("PDFs", done, total)
-    if issues:
-        return output, issues
-    for done, (name, title, keys) in enumerate(packets, start=len(jobs) + 1):
+        if job.key not in packet_of:
+            documents.pop(job.key, None)
+            continue
+        name = packet_of[job.key]
+        waiting[name].discard(job.key)
+        if waiting[name] or issues:  # after a failure the build stops: no packet is worth writing
+            continue
+        title, keys = titles[name]
         cached = cache_dir / f"{packet_digests[name]}.pdf"
         if not cached.is_file():
             progress(f"assembling {name}")
@@ -157,10 +163,15 @@ def render_worksheets(
             output.rendered += 1
         else:
             output.reused += 1
+        for key in keys:
+            documents.pop(key, None)
         target = out_dir / f"{name}.pdf"
         _publish(cached, target)
         output.files[name] = target
+        done += 1
         count("PDFs", done, total)
+    if issues:
+        return output, issues
     _prune(cache_dir, {job.digest for job in jobs} | set(packet_digests.values()))
     return output, issues
 
