@@ -10,9 +10,11 @@ same pages (same Markdown, same `_toc.yml`, no skillbook extension) in one run:
 - a clean full build, a no-op rebuild and a rebuild after editing one page's text;
 - the worksheet PDFs alone (per worksheet, packets included);
 - the save-to-page latency of `skillbook serve` (a page saved, until the preview serves it);
-- the peak memory of each command.
+- the peak memory of each command;
+- with the shipped handbook, the Lighthouse figures of its site (`scripts/lighthouse.py`: mobile
+  performance, first paint, first-visit and next-page weight, the offline copy).
 
-Usage: python3 scripts/bench.py [--sizes shipped 300 1000] [--keep DIR] [--saves 5]
+Usage: python3 scripts/bench.py [--sizes shipped 300 1000] [--keep DIR] [--saves 5] [--no-lighthouse]
        python3 scripts/bench.py --preview      (save-to-page latency on the shipped handbook only)
 """
 
@@ -27,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass
@@ -56,8 +59,9 @@ def copy_shipped(root: Path) -> None:
 
 
 def grow(root: Path, pages: int) -> int:
-    """Copy the shipped modules, with their skills and worksheets, under new ids (`stop-2`, ...) until
-    the handbook has about `pages` content files; returns how many it has."""
+    """Copy the whole shipped handbook (modules, skills, worksheets) under new ids (`stop-2`, ...) until
+    it has at least `pages` content files; returns how many it has. Whole copies only: a copy cut
+    short would link to skills and worksheets it does not have."""
     content = root / "content"
     items = _items(content)
     ids = sorted({item_id for item_id, _ in items}, key=len, reverse=True)
@@ -69,8 +73,6 @@ def grow(root: Path, pages: int) -> int:
     copy = 2
     while count < pages:
         for item_id, path in items:
-            if count >= pages and path.name == "index.md":
-                break
             relative = path.relative_to(content)
             if relative.parts[0] == "skills":
                 target = content / "skills" / f"{relative.parts[1]}-{copy}" / relative.name
@@ -82,8 +84,9 @@ def grow(root: Path, pages: int) -> int:
             text = _renamed(path.read_text(encoding="utf-8"), names, files, folders, copy)
             if path.name == "index.md":  # the copied module comes after every module before it
                 shift = len(modules) * (copy - 1)
-                text = re.sub(r"(?m)^order: (\d+)$", lambda m, by=shift: f"order: {int(m.group(1)) + by}", text,
-                              count=1)
+                order = re.search(r"(?m)^order: (\d+)$", text)
+                if order:
+                    text = f"{text[:order.start(1)]}{int(order.group(1)) + shift}{text[order.end(1):]}"
             target.write_text(text, encoding="utf-8")
             count += 1
         copy += 1
@@ -142,14 +145,17 @@ def bare_copy(source: Path, target: Path) -> None:
 
 def run(command: list[str], cwd: Path) -> Timing:
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
-    start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        error = process.stderr.read().decode()[-2000:] if process.stderr else ""
-        print(f"  ! {' '.join(command)} failed in {cwd}:\n{error}", file=sys.stderr)
+    # stderr goes to a file, not a pipe: a large handbook's warnings fill a pipe nobody reads until
+    # the end, and the command then waits for ever
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            errors.seek(0)
+            print(f"  ! {' '.join(command)} failed in {cwd}:\n{errors.read().decode()[-2000:]}", file=sys.stderr)
     return Timing(elapsed, usage.ru_maxrss / 1024, code == 0)
 
 
@@ -169,6 +175,8 @@ def preview_latency(root: Path, saves: int) -> list[float]:
             if "serving the preview at " in line:
                 url = line.split("serving the preview at ")[1].split()[0]
                 break
+        # the rest of its output is read (and dropped) as it comes: a full pipe would stop the preview
+        threading.Thread(target=process.stderr.read, daemon=True).start()  # type: ignore[union-attr]
 
         def status() -> dict[str, object]:
             with urllib.request.urlopen(url + "_skillbook/status", timeout=30) as response:
@@ -238,6 +246,8 @@ def main() -> None:
                         help="`shipped`, or a number of content pages")
     parser.add_argument("--saves", type=int, default=5, help="preview saves to time per size (0: none)")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it (default: a temporary one)")
+    parser.add_argument("--no-lighthouse", action="store_true",
+                        help="leave out the Lighthouse figures of the shipped handbook's site")
     parser.add_argument("--preview", action="store_true",
                         help="only the save-to-page latency of `skillbook serve` on the shipped handbook")
     args = parser.parse_args()
@@ -261,6 +271,11 @@ def main() -> None:
                 print(f"| {pages} | {step} | {ours.seconds:.2f} | {f'{theirs.seconds:.2f}' if theirs else ''} | "
                       f"{ratio} | {f'{ours.peak_mb:.0f}' if ours.peak_mb else ''} | "
                       f"{f'{theirs.peak_mb:.0f}' if theirs else ''} | {note}{flag} |", flush=True)
+        site = workdir / "skillbook-shipped" / "build" / "site"
+        if "shipped" in args.sizes and not args.no_lighthouse:
+            print("\nLighthouse 12 (mobile) on the shipped handbook's site, as built above:\n", flush=True)
+            subprocess.run([sys.executable, str(REPO / "scripts" / "lighthouse.py"), "--site", str(site),
+                            "--markdown"], check=False, timeout=1800)
     finally:
         if args.keep is None:
             shutil.rmtree(workdir, ignore_errors=True)

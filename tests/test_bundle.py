@@ -725,3 +725,37 @@ def test_a_content_hash_that_does_not_match_is_refused(bundle: Path, tmp_path: P
     rehash(folder, "skills/sample-skill.json", dumps(document))
     with pytest.raises(BundleError, match=r"skills/sample-skill\.json: contentHash does not match"):
         load(folder)
+
+
+def test_a_file_an_earlier_bundle_checked_is_not_checked_again_but_a_changed_one_is(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from skillbook.bundle.schemas import SchemaSet
+
+    project = valid_project(tmp_path / "project", {})
+    handbook = validate(project, today=TODAY).handbook
+    proven: set[str] = set()
+    write_bundle(project, handbook, tmp_path / "first", created=CREATED, proven=proven)
+    assert proven
+    checked: list[str] = []
+    original = SchemaSet.errors
+
+    def counted(self: SchemaSet, name: str, instance: Any) -> Iterator[str]:
+        checked.append(name)
+        return original(self, name, instance)
+
+    monkeypatch.setattr(SchemaSet, "errors", counted)
+    write_bundle(project, handbook, tmp_path / "again", created=CREATED, proven=proven)
+    assert checked == ["datapackage"]  # the manifest alone, checked as it is written
+    assert [p.read_bytes() for p in sorted((tmp_path / "first").rglob("*.json"))] == \
+        [p.read_bytes() for p in sorted((tmp_path / "again").rglob("*.json"))]
+    # one skill's summary changed: its file, and the index that lists it, are checked again
+    skill = replace(handbook.skills[0], summary="A changed summary.")
+    edited = replace(handbook, skills=(skill, *handbook.skills[1:]))
+    write_bundle(project, edited, tmp_path / "edited", created=CREATED, proven=proven)
+    assert "skill" in checked and len(checked) - 1 < len(proven) // 2
+    # a file that does not match its schema is refused even when everything else was checked before
+    broken = replace(handbook, skills=(replace(skill, version="not-semver"), *handbook.skills[1:]))
+    with pytest.raises(BundleError):
+        write_bundle(project, broken, tmp_path / "broken", created=CREATED, proven=proven)

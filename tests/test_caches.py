@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MakeProject
+from conftest import SKILL, MakeProject
 from skillbook.checking import validate as validation
 from skillbook.checking.validate import validate
 from skillbook.pipeline import build
@@ -139,35 +139,6 @@ def _append(path: Path, text: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
 
-SECOND_SKILL = """\
----
-id: second
-title: Second skill
-summary: A draft skill used by the tests.
-status: draft
-version: 1.0.0
-updated: 2026-01-15
-authors: [Test Author, PhD]
-module: test-module
-level: core
-practice_minutes: 5
-steps:
-  - id: notice
-    name: Notice
-    prompt: Notice what is here.
-when_to_use: [Before a hard conversation]
-tags: {emotions: [anger], situations: [conflict]}
----
-
-## Everyday example
-
-Text.
-
-## Common obstacles
-
-Text.
-
-## Practice
-
-Text.
-"""
+# a draft (named in the summary line) whose author list splits a credential off (a warning)
+SECOND_SKILL = SKILL.replace("id: sample-skill", "id: second").replace("status: published", "status: draft") \
+    .replace("authors: [Test Author]", "authors: [Test Author, PhD]").replace("worksheets: [sample-worksheet]\n", "")

@@ -217,6 +217,33 @@ def test_incremental_build_refreshes_pages_built_from_other_pages(tmp_path: Path
     assert "sample-skill.html" in joy[:joy.index("</ol>")]
 
 
+NUMBERED_TABLE = """
+
+```{table} Steps at a glance
+:name: steps-at-a-glance
+
+| step | what |
+| --- | --- |
+| Notice | what is happening |
+```
+
+{numref}`steps-at-a-glance` sums the steps up.
+"""
+
+
+def test_numbered_tables_keep_their_numbers_once_a_page_has_one(tmp_path: Path) -> None:
+    """Figure numbering is left off while no page has a caption or numbered reference (it walks
+    every page on each rebuild); the first table with a title turns it on, in the same build."""
+    root = write_project(tmp_path / "project", SITE_FILES)
+    assert skillbook(root, "build", "--only", "site").returncode == 0
+    skill = root / "content/skills/test-module/sample-skill.md"
+    skill.write_text(skill.read_text(encoding="utf-8") + NUMBERED_TABLE, encoding="utf-8")
+    built = skillbook(root, "build", "--only", "site")
+    assert built.returncode == 0, built.stdout + built.stderr
+    html = article(root / "build" / "site", "content/skills/test-module/sample-skill")
+    assert "Table 1" in html and "Steps at a glance" in html
+
+
 def test_plain_jupyter_book_build_renders_the_same_pages(tmp_path: Path) -> None:
     root = write_project(tmp_path / "project", SITE_FILES)
     jupyter_book = shutil.which("jupyter-book") or str(Path(sys.executable).parent / "jupyter-book")

@@ -283,10 +283,17 @@ def _write_bundle(project: Project, handbook: Handbook, target: Path, cache: Pat
         digest.update(schema.read_bytes())
     cached = cache / digest.hexdigest()
     if not cached.is_dir():
+        checked = cache.parent / "bundle-checked.json"  # fingerprints of the files the last bundle checked
+        try:
+            proven = set(json.loads(checked.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            proven = set()
         shutil.rmtree(cache, ignore_errors=True)  # one bundle is kept: the latest
         partial = cache / "partial"
-        write_bundle(project, handbook, partial, created=created, edition=edition, changelog=changelog)
+        write_bundle(project, handbook, partial, created=created, edition=edition, changelog=changelog,
+                     proven=proven)
         partial.rename(cached)
+        checked.write_text(json.dumps(sorted(proven)), encoding="utf-8")
     link_tree(cached, target)
     return sum(1 for path in target.rglob("*") if path.is_file())
 

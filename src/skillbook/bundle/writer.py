@@ -12,9 +12,11 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from skillbook import __version__
 from skillbook.bundle.errors import BundleError
 from skillbook.bundle.export import (
     CHANGELOG,
@@ -166,10 +168,13 @@ def bundle_documents(project: Project, handbook: Handbook, edition: str = "clien
 
 
 def write_bundle(project: Project, handbook: Handbook, out_dir: Path, *, created: dt.datetime,
-                 edition: str = "client", changelog: Mapping[str, Any] | None = None) -> list[Path]:
+                 edition: str = "client", changelog: Mapping[str, Any] | None = None,
+                 proven: set[str] | None = None) -> list[Path]:
     """Write the bundle into `out_dir` (created if needed; it must be empty). Returns the files
     written, the manifest first. Raises BundleError when a schema is missing or a file would not
-    match its schema (nothing is written then)."""
+    match its schema (nothing is written then). `proven`: fingerprints of files an earlier bundle
+    already checked against these same schemas (their check is not repeated); the fingerprint of
+    every file checked now is added."""
     schema_documents = read_schemas(project)
     schemas = SchemaSet(schema_documents, origin=project.relative(project.schemas_dir / SCHEMAS_FOLDER))
     made = bundle_documents(project, handbook, edition)
@@ -178,20 +183,37 @@ def write_bundle(project: Project, handbook: Handbook, out_dir: Path, *, created
                  CHANGELOG: dict(changelog or changelog_json(project.config.version)), **made}
     for name in SCHEMA_NAMES:
         documents[schema_path(name)] = schema_documents[name]
+    encoded = {path: dumps(document) for path, document in documents.items()}
+    # the same bytes against the same schemas with the same checker: the same verdict. After a
+    # one-page edit only the files that changed are checked again (at 1,000 pages, checking every
+    # file was half of the bundle's time)
+    checker = hashlib.sha256(repr((__version__, version("jsonschema"))).encode())
+    for name in SCHEMA_NAMES:
+        checker.update(encoded[schema_path(name)])
     problems: list[str] = []
+    passed: set[str] = set()  # every file of this bundle: kept, they are what the next one is checked against
     for path, document in documents.items():
         kind = schema_name_for(path)
-        if kind is not None and kind != "meta":
-            problems.extend(f"{path}: {problem}" for problem in schemas.errors(kind, document))
+        if kind is None or kind == "meta":
+            continue
+        fingerprint = hashlib.sha256(checker.digest() + path.encode() + b"\x00" + encoded[path]).hexdigest()
+        if proven is None or fingerprint not in proven:
+            found = [f"{path}: {problem}" for problem in schemas.errors(kind, document)]
+            problems.extend(found)
+            if found:
+                continue
+        passed.add(fingerprint)
     if problems:
         raise BundleError(problems)
+    if proven is not None:
+        proven.clear()
+        proven |= passed
     if out_dir.exists() and any(out_dir.iterdir()):
         raise BundleError(f"{out_dir}: not empty; the bundle is written into a new or empty folder")
     out_dir.mkdir(parents=True, exist_ok=True)
     resources = []
     written = []
-    for path, document in documents.items():
-        data = dumps(document)
+    for path, data in encoded.items():
         target = out_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
