@@ -14,6 +14,7 @@ from skillbook.checking import validate as validation
 from skillbook.checking.validate import validate
 from skillbook.pipeline import build
 from skillbook.reading.project import load_project
+from test_cli import run
 
 
 def _messages(root: Path, cache: Path) -> list[str]:
@@ -82,13 +83,7 @@ def test_a_build_with_nothing_changed_writes_nothing_and_an_edit_builds_again(ma
 
 
 def _cli(root: Path, *args: str) -> tuple[int, str, str]:
-    import os
-    import subprocess
-    import sys
-
-    environment = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
-    done = subprocess.run([sys.executable, "-m", "skillbook", "--project", str(root), "validate", *args],
-                          capture_output=True, text=True, env=environment, timeout=120)
+    done = run(root, "validate", *args)
     return done.returncode, done.stdout, done.stderr
 
 

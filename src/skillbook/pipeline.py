@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from skillbook import __version__
 from skillbook.errors import ConfigError, ContentError
 from skillbook.issues import Issue
+from skillbook.reading.fingerprint import input_digest
 from skillbook.reading.project import Project
 
 if TYPE_CHECKING:
@@ -149,8 +150,6 @@ def _inputs(project: Project, previous: Path | None, *settings: object) -> str:
     `input_digest`), the previous release's manifest, the settings, the day (reviews fall due) and
     SOURCE_DATE_EPOCH (the bundle's date)."""
     import datetime as dt
-
-    from skillbook.reading.fingerprint import input_digest
 
     # the previous manifest holds the hash of every file of that release
     manifest = [previous / "datapackage.json"] if previous is not None else []

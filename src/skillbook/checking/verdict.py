@@ -26,6 +26,10 @@ class Verdict:
     files: int
     drafts: tuple[tuple[str, str], ...]  # (id, kind) of each draft
 
+    @property
+    def ok(self) -> bool:
+        return not any(issue.is_error for issue in self.issues)
+
 
 def run_key(project: Project, *, strict: bool, today: dt.date) -> str:
     return input_digest(project, ("validate", strict, today.isoformat()))

@@ -90,7 +90,7 @@ def validate_command(ctx: click.Context, strict: bool, fmt: str | None) -> None:
 
         verdict = validate(project, strict=strict, cache_dir=cache).verdict
     _report(verdict, fmt)
-    ctx.exit(1 if any(issue.is_error for issue in verdict.issues) else 0)
+    ctx.exit(0 if verdict.ok else 1)
 
 
 @cli.command("build")

@@ -98,25 +98,24 @@ def render_worksheets(
         title = words.format("paper.cards_of", title=config.title)
         jobs.append(_Job(HANDBOOK_CARDS, *_cards(title, all_skills, config, css, own_card=True), CONFIG_FILE))
     jobs.append(_Job(OWN_CARD, *_cards(words["paper.own_card"], [], config, css, own_card=True), CONFIG_FILE))
-    packets: list[tuple[str, str, list[str]]] = [
-        (packet_name(m.id), words.format("paper.packet_of", title=m.title), [h.id for h in handbook.homework_of(m.id)])
+    packets: dict[str, tuple[str, list[str]]] = {  # name -> title, the worksheets in it
+        packet_name(m.id): (words.format("paper.packet_of", title=m.title), [h.id for h in handbook.homework_of(m.id)])
         for m in modules if handbook.homework_of(m.id)
-    ]
+    }
     out_dir.mkdir(parents=True, exist_ok=True)
     cache_dir.mkdir(parents=True, exist_ok=True)
     output = WorksheetOutput()
     by_key = {job.key: job for job in jobs}
     dated = {h.id: h for h in homework}
     packet_digests = {name: _digest(css, name, title, *(by_key[k].digest for k in keys))
-                      for name, title, keys in packets}
+                      for name, (title, keys) in packets.items()}
     needed = {job.key for job in jobs if not (cache_dir / f"{job.digest}.pdf").is_file()}
-    for name, _title, keys in packets:
+    for name, (_title, keys) in packets.items():
         if not (cache_dir / f"{packet_digests[name]}.pdf").is_file():
             needed.update(keys)
     # a laid-out worksheet holds megabytes: each is kept only until its module's packet is written
-    packet_of = {key: name for name, _title, keys in packets for key in keys}
-    waiting = {name: set(keys) for name, _title, keys in packets}
-    titles = {name: (title, keys) for name, title, keys in packets}
+    packet_of = {key: name for name, (_title, keys) in packets.items() for key in keys}
+    waiting = {name: set(keys) for name, (_title, keys) in packets.items()}
     documents: dict[str, Any] = {}
     issues: list[Issue] = []
     total = len(jobs) + len(packets)
@@ -151,7 +150,7 @@ def render_worksheets(
         waiting[name].discard(job.key)
         if waiting[name] or issues:  # after a failure the build stops: no packet is worth writing
             continue
-        title, keys = titles[name]
+        title, keys = packets[name]
         cached = cache_dir / f"{packet_digests[name]}.pdf"
         if not cached.is_file():
             progress(f"assembling {name}")
