@@ -759,3 +759,44 @@ def test_a_file_an_earlier_bundle_checked_is_not_checked_again_but_a_changed_one
     broken = replace(handbook, skills=(replace(skill, version="not-semver"), *handbook.skills[1:]))
     with pytest.raises(BundleError):
         write_bundle(project, broken, tmp_path / "broken", created=CREATED, proven=proven)
+
+
+def test_a_body_an_earlier_bundle_rendered_is_not_rendered_again_but_a_changed_one_is(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from skillbook.bundle import export
+    from skillbook.bundle.export import RenderedBodies
+
+    project = valid_project(tmp_path / "project", {})
+    handbook = validate(project, today=TODAY).handbook
+    write_bundle(project, handbook, tmp_path / "plain", created=CREATED)
+    rendered = RenderedBodies()
+    write_bundle(project, handbook, tmp_path / "first", created=CREATED, rendered=rendered)
+    items = len(handbook.modules) + len(handbook.skills) + len(handbook.homework)
+    assert len(rendered.used) == items
+    bodies: list[str] = []
+    original = export.render_body
+
+    def counted(body: str, **options: Any) -> Any:
+        bodies.append(body)
+        return original(body, **options)
+
+    monkeypatch.setattr(export, "render_body", counted)
+    again = RenderedBodies(earlier=rendered.used)
+    write_bundle(project, handbook, tmp_path / "again", created=CREATED, rendered=again)
+    assert bodies == [] and again.used == rendered.used
+    for folder in ("first", "again"):  # the same bytes as a bundle made without any memo
+        assert [p.read_bytes() for p in sorted((tmp_path / "plain").rglob("*.json"))] == \
+            [p.read_bytes() for p in sorted((tmp_path / folder).rglob("*.json"))]
+    # one skill's body changed: it alone is rendered again, and the old body is not kept
+    skill = replace(handbook.skills[0], body=handbook.skills[0].body + "\nOne more line.\n")
+    edited = replace(handbook, skills=(skill, *handbook.skills[1:]))
+    after = RenderedBodies(earlier=again.used)
+    write_bundle(project, edited, tmp_path / "edited", created=CREATED, rendered=after)
+    assert bodies == [skill.body] and len(after.used) == items
+    assert "One more line." in (tmp_path / "edited" / "skills" / f"{skill.id}.json").read_text()
+    # the same body under other substitutions is another rendering
+    other = replace(project, config=replace(project.config, substitutions={"clinic": "Elsewhere"}))
+    write_bundle(other, handbook, tmp_path / "other", created=CREATED, rendered=RenderedBodies(earlier=again.used))
+    assert len(bodies) == 1 + items

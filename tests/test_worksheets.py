@@ -16,7 +16,7 @@ from conftest import HOMEWORK, REPO, MakeProject, write_project
 from skillbook.checking.validate import validate
 from skillbook.reading.project import load_project
 from skillbook.reading.wording import words_for
-from skillbook.worksheets.render import OWN_CARD, packet_name, render_worksheets
+from skillbook.worksheets.render import OWN_CARD, packet_name, prune_cache, render_worksheets
 
 pytestmark = pytest.mark.slow
 
@@ -276,6 +276,33 @@ def test_shipped_worksheets(shipped: tuple[Path, dict[str, Path], int]) -> None:
         assert homework.title in text, homework.id
         every_page = " ".join(p.extract_text() for p in PdfReader(files[homework.id]).pages)
         assert "(required)" not in every_page and "(date)" not in every_page and "(time)" not in every_page
+
+
+def test_parts_share_the_work_without_splitting_a_packet(shipped: tuple[Path, dict[str, Path], int]) -> None:
+    """A build renders the worksheets in several processes; together the parts make every PDF once."""
+    root, files, _ = shipped
+    project = load_project(root)
+    handbook = validate(project).handbook
+    config = dataclasses.replace(project.config, title="Tests")
+    cache = root / "cache"
+    stray = cache / ("0" * 64 + ".pdf")
+    stray.write_bytes(b"%PDF-")
+    outputs = []
+    for part in range(2):
+        output, issues = render_worksheets(handbook, root / "parts", cache_dir=cache, config=config, part=part, parts=2)
+        assert issues == [] and output.rendered == 0  # the whole render filled the cache
+        outputs.append(output)
+    first, second = (set(output.files) for output in outputs)
+    assert first and second and not first & second and first | second == set(files)
+    for module in handbook.published_modules():
+        if handbook.homework_of(module.id):
+            together = {packet_name(module.id), *(h.id for h in handbook.homework_of(module.id))}
+            assert together <= first or together <= second, module.id
+    for key, path in files.items():
+        assert (root / "parts" / path.name).read_bytes() == path.read_bytes(), key
+    assert stray.exists()  # a part cannot know what the others use: the cache is pruned once all are done
+    prune_cache(cache, outputs[0].cached | outputs[1].cached)
+    assert not stray.exists() and len(list(cache.glob("*.pdf"))) == len(files)
 
 
 def _runs(page: Any) -> list[tuple[str, float, float]]:

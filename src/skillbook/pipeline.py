@@ -68,7 +68,7 @@ def build(
     from skillbook.checking.toc import generate_toc
     from skillbook.checking.validate import validate
     from skillbook.site.render import copy_tree, link_tree, render_site
-    from skillbook.worksheets.render import planned_files
+    from skillbook.worksheets.render import planned_files, prune_cache
 
     progress("validating content")
     result = validate(project, strict=strict, cache_dir=cache / "validation")
@@ -88,20 +88,21 @@ def build(
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        # PDFs and the bundle are made in a second process while Sphinx builds the site: two cores.
-        # Leaving the `with` waits for that process, so staging is never removed under its feet.
+        # PDFs and the bundle are made in other processes while Sphinx builds the site. They run at
+        # a lower priority: the site comes first, then they have every core. Leaving the `with` waits
+        # for them, so staging is never removed under their feet.
         # (Imported here: every command loads this module, only a build forks.)
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         context = multiprocessing.get_context("fork")
         events = _Counts(context, count)
-        with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=events.install) as pool:
-            sheets = None
-            if "worksheets" in only:
+        parts = _worksheet_parts() if "worksheets" in only else 0
+        with ProcessPoolExecutor(max_workers=parts + 1, mp_context=context, initializer=events.install) as pool:
+            if parts:
                 progress("rendering worksheets (WeasyPrint)")
-                sheets = pool.submit(_render_worksheets, result.handbook, staging / "worksheets",
-                                     cache / "worksheets", project.config)
+            sheets = [pool.submit(_render_worksheets, result.handbook, staging / "worksheets", cache / "worksheets",
+                                  project.config, part, parts) for part in range(parts)]
             bundle = None
             if "bundle" in only:
                 progress("writing the app bundle")
@@ -125,12 +126,16 @@ def build(
                 if "site" in only:
                     # a stable address apps can fetch: <site>/bundle/datapackage.json
                     link_tree(staging / "bundle", staging / "site" / "bundle")
-            if sheets is not None:
-                output, issues = sheets.result()
+            if sheets:
+                outputs = [future.result() for future in sheets]
+                issues = [issue for _output, found in outputs for issue in found]
                 if issues:
                     raise ContentError(tuple(issues))
-                report.notes.append(f"worksheets: {len(output.files)} PDFs ({output.rendered} rendered, "
-                                    f"{output.reused} unchanged)")
+                prune_cache(cache / "worksheets", set().union(*(output.cached for output, _found in outputs)))
+                files = sum(len(output.files) for output, _found in outputs)
+                rendered = sum(output.rendered for output, _found in outputs)
+                reused = sum(output.reused for output, _found in outputs)
+                report.notes.append(f"worksheets: {files} PDFs ({rendered} rendered, {reused} unchanged)")
                 if "site" in only:
                     link_tree(staging / "worksheets", staging / "site" / "worksheets")
         progress("publishing into " + _shown(project, out))
@@ -180,8 +185,8 @@ def _remember(cache: Path, inputs: str, report: BuildReport) -> None:
 
 
 class _Counts:
-    """Counts made in the worksheet process (PDFs), passed to `count` in this one: the worker puts
-    them on a queue it inherits when it forks, and a thread here reads them."""
+    """Counts made in the worker processes (PDFs, summed over the parts), passed to `count` in this
+    one: workers put them on a queue they inherit when they fork, and a thread here reads them."""
 
     def __init__(self, context: Any, count: Count) -> None:
         self.queue = context.SimpleQueue()
@@ -191,27 +196,41 @@ class _Counts:
     def install(self) -> None:
         global _counts
         _counts = self
+        os.nice(_BACKGROUND)
 
-    def put(self, what: str, done: int, total: int) -> None:
-        self.queue.put((what, done, total))
+    def put(self, what: str, done: int, total: int, part: int = 0) -> None:
+        self.queue.put((what, done, total, part))
 
     def close(self) -> None:
         self.queue.put(None)
         self.reader.join(timeout=10)
 
     def _read(self, count: Count) -> None:
+        parts: dict[str, dict[int, tuple[int, int]]] = {}  # what -> part -> done, total
         while (event := self.queue.get()) is not None:
-            count(*event)
+            what, done, total, part = event
+            parts.setdefault(what, {})[part] = (done, total)
+            count(what, sum(d for d, _t in parts[what].values()), sum(t for _d, t in parts[what].values()))
 
 
-_counts: _Counts | None = None  # in the worksheet process: where its counts go
+_counts: _Counts | None = None  # in a worker process: where its counts go
+_BACKGROUND = 5  # niceness of the workers
 
 
-def _render_worksheets(handbook: Handbook, target: Path, cache: Path, config: Any) -> Any:
+def _worksheet_parts() -> int:
+    """How many processes share the worksheets: one a core, up to four (Sphinx takes one of them
+    first, at a higher priority)."""
+    return max(1, min(len(os.sched_getaffinity(0)), 4))
+
+
+def _render_worksheets(handbook: Handbook, target: Path, cache: Path, config: Any, part: int, parts: int) -> Any:
     from skillbook.worksheets.render import render_worksheets
 
-    return render_worksheets(handbook, target, cache_dir=cache, config=config,
-                             count=_counts.put if _counts else lambda what, done, total: None)
+    def count(what: str, done: int, total: int) -> None:
+        if _counts is not None:
+            _counts.put(what, done, total, part)
+
+    return render_worksheets(handbook, target, cache_dir=cache, config=config, count=count, part=part, parts=parts)
 
 
 def _usable(project: Project, out: Path) -> None:
@@ -273,6 +292,7 @@ def _write_bundle(project: Project, handbook: Handbook, target: Path, cache: Pat
                   changelog: dict[str, Any]) -> int:
     """Write the bundle, or copy it from the cache when nothing it is made from changed."""
     from skillbook.bundle import source_date, write_bundle  # jsonschema and friends: only when needed
+    from skillbook.bundle.export import RenderedBodies
     from skillbook.site.render import link_tree
 
     created = source_date(handbook)
@@ -282,17 +302,26 @@ def _write_bundle(project: Project, handbook: Handbook, target: Path, cache: Pat
         digest.update(schema.read_bytes())
     cached = cache / digest.hexdigest()
     if not cached.is_dir():
-        checked = cache.parent / "bundle-checked.json"  # fingerprints of the files the last bundle checked
+        # what the last bundle checked and rendered: after a one-page edit only that page's files
+        # are rendered and checked again
+        memo = cache.parent / "bundle-memo.pickle"
         try:
-            proven = set(json.loads(checked.read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError):
-            proven = set()
+            with memo.open("rb") as stream:
+                proven, earlier = pickle.load(stream)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
+            proven, earlier = set(), {}  # none yet, or from another version of skillbook
+        rendered = RenderedBodies(earlier=earlier)
         shutil.rmtree(cache, ignore_errors=True)  # one bundle is kept: the latest
         partial = cache / "partial"
         write_bundle(project, handbook, partial, created=created, edition=edition, changelog=changelog,
-                     proven=proven)
+                     proven=proven, rendered=rendered)
         partial.rename(cached)
-        checked.write_text(json.dumps(sorted(proven)), encoding="utf-8")
+        try:  # a memo that cannot be written only costs the next bundle time
+            with memo.with_suffix(".partial").open("wb") as stream:
+                pickle.dump((proven, rendered.used), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            memo.with_suffix(".partial").replace(memo)
+        except OSError:
+            pass
     link_tree(cached, target)
     return sum(1 for path in target.rglob("*") if path.is_file())
 

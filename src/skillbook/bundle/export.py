@@ -8,10 +8,16 @@ appear, not even as a reference: a retired item's links to drafts are dropped.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
+from skillbook import __version__
 from skillbook.reading.config import ProjectConfig
 from skillbook.reading.editions import split_clinician_notes
 from skillbook.reading.models import Citation, Field, Handbook, Homework, Item, Module, Option, Skill
@@ -85,10 +91,47 @@ def page_of(item: Item) -> str | None:
     return f"{item.docname}.html" if item.is_published else None
 
 
-def rich_text(item: Item, substitutions: Mapping[str, Any]) -> RichText:
+@dataclass
+class RenderedBodies:
+    """Item bodies rendered by an earlier bundle and those this one used, by `_rich_text_key`: after
+    a one-page edit only that page's body is rendered again."""
+
+    earlier: dict[str, RichText] = field(default_factory=dict)
+    used: dict[str, RichText] = field(default_factory=dict)
+
+
+def rich_text(item: Item, substitutions: Mapping[str, Any], rendered: RenderedBodies | None = None) -> RichText:
     """The body as clients see it: clinician notes are never part of it, in either edition."""
+    if rendered is None:
+        return _client_body(item, substitutions)
+    key = _rich_text_key(item.body, item.source_path, substitutions)
+    found = rendered.used.get(key) or rendered.earlier.get(key) or _client_body(item, substitutions)
+    rendered.used[key] = found
+    return found
+
+
+def _client_body(item: Item, substitutions: Mapping[str, Any]) -> RichText:
     body, _ = split_clinician_notes(item.body)
     return render_body(body, source_path=item.source_path, substitutions=substitutions)
+
+
+def _rich_text_key(body: str, source_path: str, substitutions: Mapping[str, Any]) -> str:
+    """Everything a rendered body depends on: the body, its page, the substitutions, and the code and
+    libraries that render it."""
+    settings = json.dumps(substitutions, sort_keys=True, default=repr)
+    return hashlib.sha256("\x00".join((_renderer(), source_path, settings, body)).encode()).hexdigest()
+
+
+@cache
+def _renderer() -> str:
+    """A digest of what renders a body: the reading stage's code (the renderer, the MyST
+    configuration, the clinician-note split) and the libraries it uses."""
+    digest = hashlib.sha256(__version__.encode())
+    for name in ("markdown-it-py", "mdit-py-plugins", "nh3"):
+        digest.update(version(name).encode())
+    for path in sorted(Path(render_body.__code__.co_filename).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def clinician_notes(item: Item, substitutions: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -22,6 +22,7 @@ from skillbook.bundle.export import (
     CHANGELOG,
     CRISIS,
     FORMAT_VERSION,
+    RenderedBodies,
     changelog_json,
     clinician_notes,
     crisis_json,
@@ -130,9 +131,11 @@ def read_schemas(project: Project) -> dict[str, dict[str, Any]]:
     return documents
 
 
-def bundle_documents(project: Project, handbook: Handbook, edition: str = "client") -> dict[str, Any]:
+def bundle_documents(project: Project, handbook: Handbook, edition: str = "client",
+                     rendered: RenderedBodies | None = None) -> dict[str, Any]:
     """Every bundle file but the manifest, as JSON documents by bundle path, in manifest order.
-    The clinician edition adds each item's `clinician_notes`; the client edition has none."""
+    The clinician edition adds each item's `clinician_notes`; the client edition has none.
+    `rendered`: bodies an earlier bundle rendered, and where this one's are noted."""
     config = project.config
     selection = select(handbook)
     substitutions = config.substitutions
@@ -151,14 +154,14 @@ def bundle_documents(project: Project, handbook: Handbook, edition: str = "clien
         return document
 
     for module in selection.modules:
-        documents[module_path(module.id)] = item_document(module, rich_text(module, substitutions))
+        documents[module_path(module.id)] = item_document(module, rich_text(module, substitutions, rendered))
     for skill in selection.skills:
-        documents[skill_path(skill.id)] = item_document(skill, rich_text(skill, substitutions))
+        documents[skill_path(skill.id)] = item_document(skill, rich_text(skill, substitutions, rendered))
     publication = Publication(handbook=config.bundle_name, base_url=config.base_url, publisher=config.publisher,
                               copyright=copyright_line(config), jurisdiction=config.jurisdiction)
     forms: dict[str, Any] = {}
     for homework in selection.homework:
-        body = rich_text(homework, substitutions)
+        body = rich_text(homework, substitutions, rendered)
         documents[homework_path(homework.id)] = item_document(homework, body)
         forms[questionnaire_path(homework.id)] = questionnaire(homework, body, publication=publication,
                                                                skills=selection.skill_ids,
@@ -169,15 +172,16 @@ def bundle_documents(project: Project, handbook: Handbook, edition: str = "clien
 
 def write_bundle(project: Project, handbook: Handbook, out_dir: Path, *, created: dt.datetime,
                  edition: str = "client", changelog: Mapping[str, Any] | None = None,
-                 proven: set[str] | None = None) -> list[Path]:
+                 proven: set[str] | None = None, rendered: RenderedBodies | None = None) -> list[Path]:
     """Write the bundle into `out_dir` (created if needed; it must be empty). Returns the files
     written, the manifest first. Raises BundleError when a schema is missing or a file would not
     match its schema (nothing is written then). `proven`: fingerprints of files an earlier bundle
     already checked against these same schemas (their check is not repeated); the fingerprint of
-    every file checked now is added."""
+    every file checked now is added. `rendered`: item bodies an earlier bundle rendered; those of
+    this bundle are noted in its `used`."""
     schema_documents = read_schemas(project)
     schemas = SchemaSet(schema_documents, origin=project.relative(project.schemas_dir / SCHEMAS_FOLDER))
-    made = bundle_documents(project, handbook, edition)
+    made = bundle_documents(project, handbook, edition, rendered)
     # the changelog right after the index and the crisis services, before the items
     documents = {"index.json": made.pop("index.json"), CRISIS: made.pop(CRISIS),
                  CHANGELOG: dict(changelog or changelog_json(project.config.version)), **made}

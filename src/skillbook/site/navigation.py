@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,12 @@ class Entry:
     children: tuple[Entry, ...] = ()
 
     def contains(self, docname: str) -> bool:
-        return self.docname == docname or any(child.contains(docname) for child in self.children)
+        return docname in self._pages
+
+    @cached_property
+    def _pages(self) -> frozenset[str]:
+        """This page and every page under it (asked once for each page of every build)."""
+        return frozenset((self.docname,)).union(*(child._pages for child in self.children))
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Each worksheet is generated from its structured `fields` as accessible HTML (real labels, print CSS)
 and rendered by WeasyPrint with PDF form fields and tags. Rendering happens in this process with
 one font configuration and one parsed stylesheet; a PDF whose HTML did not change is copied from
-the cache instead of being rendered again.
+the cache instead of being rendered again. The work can be split into parts for several processes:
+a module's worksheets and its packet always stay in one part.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class WorksheetOutput:
     files: dict[str, Path] = field(default_factory=dict)  # key (homework id, or packet name) -> PDF
     rendered: int = 0
     reused: int = 0
+    cached: set[str] = field(default_factory=set)  # the cache entries this output is made of
 
 
 @dataclass(frozen=True)
@@ -77,10 +79,14 @@ def render_worksheets(
     config: ProjectConfig,
     progress: Callable[[str], None] = lambda message: None,
     count: Callable[[str, int, int], None] = lambda what, done, total: None,
+    part: int = 0,
+    parts: int = 1,
 ) -> tuple[WorksheetOutput, list[Issue]]:
     """Write `<id>.pdf`, `<module>-packet.pdf`, the pocket-card sheets
     `<module>-pocket-cards.pdf` and `handbook-pocket-cards.pdf`, and `my-own-card.pdf` into `out_dir`.
-    Every one of them prints the crisis services of `config`."""
+    Every one of them prints the crisis services of `config`.
+    With `parts` > 1, only share `part` of them, and the cache is left for `prune_cache` to tidy
+    once every part is done."""
     modules = handbook.published_modules()
     homework = [h for m in modules for h in handbook.homework_of(m.id)]
     skills = {s.id: s for s in handbook.skills if s.is_published}
@@ -102,6 +108,8 @@ def render_worksheets(
         packet_name(m.id): (words.format("paper.packet_of", title=m.title), [h.id for h in handbook.homework_of(m.id)])
         for m in modules if handbook.homework_of(m.id)
     }
+    if parts > 1:
+        jobs, packets = _share(jobs, packets, part, parts)
     out_dir.mkdir(parents=True, exist_ok=True)
     cache_dir.mkdir(parents=True, exist_ok=True)
     output = WorksheetOutput()
@@ -169,10 +177,29 @@ def render_worksheets(
         output.files[name] = target
         done += 1
         count("PDFs", done, total)
-    if issues:
-        return output, issues
-    _prune(cache_dir, {job.digest for job in jobs} | set(packet_digests.values()))
+    output.cached = {job.digest for job in jobs} | set(packet_digests.values())
+    if parts == 1 and not issues:
+        prune_cache(cache_dir, output.cached)
     return output, issues
+
+
+def _share(jobs: list[_Job], packets: dict[str, tuple[str, list[str]]], part: int,
+           parts: int) -> tuple[list[_Job], dict[str, tuple[str, list[str]]]]:
+    """The jobs and packets of one part. Parts are balanced by the length of their HTML (longest
+    first, each to the lightest part); a packet and its worksheets are one piece of work."""
+    packet_of = {key: name for name, (_title, keys) in packets.items() for key in keys}
+    pieces: dict[str, list[_Job]] = {}
+    for job in jobs:
+        pieces.setdefault(packet_of.get(job.key, job.key), []).append(job)
+    loads = [0] * parts
+    mine: set[str] = set()
+    for name, members in sorted(pieces.items(), key=lambda piece: -sum(len(job.html) for job in piece[1])):
+        lightest = loads.index(min(loads))
+        loads[lightest] += sum(len(job.html) for job in members)
+        if lightest == part:
+            mine.add(name)
+    return ([job for job in jobs if packet_of.get(job.key, job.key) in mine],
+            {name: packet for name, packet in packets.items() if name in mine})
 
 
 def _renderer(css: str) -> Callable[[str], Any]:
@@ -200,7 +227,7 @@ def _publish(cached: Path, target: Path) -> None:
 
 
 def _write(document: Any, target: Path) -> None:
-    partial = target.with_suffix(".partial")
+    partial = target.with_suffix(f".{os.getpid()}.partial")
     # a fixed identifier keeps the bytes reproducible (the default one is random)
     identifier = hashlib.sha256(target.name.encode()).hexdigest()[:32].encode()
     document.write_pdf(partial, pdf_identifier=identifier, pdf_forms=True, pdf_tags=True,
@@ -220,7 +247,8 @@ def _name_radio_buttons_once(document: Any, pdf: Any) -> None:
             widget.pop("TU", None)
 
 
-def _prune(cache_dir: Path, keep: set[str]) -> None:
+def prune_cache(cache_dir: Path, keep: set[str]) -> None:
+    """Remove the cached PDFs no output is made of any more."""
     for path in cache_dir.glob("*.pdf"):
         if path.stem not in keep:
             path.unlink()
