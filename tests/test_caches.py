@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from conftest import SKILL, MakeProject
 from skillbook.checking import validate as validation
 from skillbook.checking.validate import validate
 from skillbook.pipeline import build
+from skillbook.reading import fingerprint
 from skillbook.reading.project import load_project
 from test_cli import run
 
@@ -57,10 +59,14 @@ def test_changed_checking_code_re_checks_every_file(make_project: MakeProject, t
     project = load_project(root)
     validate(project, cache_dir=cache)
     key = pickle.loads((cache / "validation.pickle").read_bytes())[0]
-    changed = tmp_path / "newer_check.py"
-    changed.write_text("RULE = 2\n", encoding="utf-8")
-    monkeypatch.setattr(validation, "_VALIDATION_CODE", [*validation._VALIDATION_CODE, changed])
+    package = tmp_path / "package"  # skillbook's stages, one check of which is then changed
+    for stage in ("reading", "checking"):
+        shutil.copytree(fingerprint.PACKAGE / stage, package / stage)
+    (package / "checking" / "newer_check.py").write_text("RULE = 2\n", encoding="utf-8")
+    monkeypatch.setattr(fingerprint, "PACKAGE", package)
+    fingerprint.code_digest.cache_clear()
     validate(project, cache_dir=cache)
+    fingerprint.code_digest.cache_clear()
     assert pickle.loads((cache / "validation.pickle").read_bytes())[0] != key
 
 

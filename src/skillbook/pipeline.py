@@ -316,10 +316,11 @@ def _write_bundle(project: Project, handbook: Handbook, target: Path, cache: Pat
         write_bundle(project, handbook, partial, created=created, edition=edition, changelog=changelog,
                      proven=proven, rendered=rendered)
         partial.rename(cached)
+        written = memo.with_suffix(".partial")
         try:  # a memo that cannot be written only costs the next bundle time
-            with memo.with_suffix(".partial").open("wb") as stream:
+            with written.open("wb") as stream:
                 pickle.dump((proven, rendered.used), stream, protocol=pickle.HIGHEST_PROTOCOL)
-            memo.with_suffix(".partial").replace(memo)
+            written.replace(memo)
         except OSError:
             pass
     link_tree(cached, target)

@@ -14,12 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import version
-from pathlib import Path
 from typing import Any
 
-from skillbook import __version__
 from skillbook.reading.config import ProjectConfig
 from skillbook.reading.editions import split_clinician_notes
+from skillbook.reading.fingerprint import code_digest
 from skillbook.reading.models import Citation, Field, Handbook, Homework, Item, Module, Option, Skill
 from skillbook.reading.richtext import RichText, render_body
 from skillbook.reading.textmessage import text_message
@@ -124,14 +123,9 @@ def _rich_text_key(body: str, source_path: str, substitutions: Mapping[str, Any]
 
 @cache
 def _renderer() -> str:
-    """A digest of what renders a body: the reading stage's code (the renderer, the MyST
-    configuration, the clinician-note split) and the libraries it uses."""
-    digest = hashlib.sha256(__version__.encode())
-    for name in ("markdown-it-py", "mdit-py-plugins", "nh3"):
-        digest.update(version(name).encode())
-    for path in sorted(Path(render_body.__code__.co_filename).parent.glob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    """What renders a body: the reading stage's code (the renderer, the MyST configuration, the
+    clinician-note split) and the libraries it uses."""
+    return "|".join((code_digest("reading"), *(version(name) for name in ("markdown-it-py", "mdit-py-plugins", "nh3"))))
 
 
 def clinician_notes(item: Item, substitutions: Mapping[str, Any]) -> list[dict[str, Any]]:

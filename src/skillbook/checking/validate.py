@@ -23,6 +23,7 @@ from skillbook.issues import Issue, Severity
 from skillbook.reading import allowlist
 from skillbook.reading.discover import SOURCE_SUFFIXES, Kind, Source, discover
 from skillbook.reading.document import Document, read_document
+from skillbook.reading.fingerprint import code_digest
 from skillbook.reading.models import Handbook, Homework, Module, Skill, build_item
 from skillbook.reading.project import CONFIG_FILE, Project
 from skillbook.reading.textmessage import text_problems
@@ -151,11 +152,6 @@ def _check_files(sources: list[Source], schemas: SchemaSet, rules: BodyRules) ->
         _shared = None
 
 
-# What a file's result is made by: the reading and checking stages' own code.
-_VALIDATION_CODE = sorted(p for stage in ("reading", "checking")
-                          for p in (Path(__file__).parent.parent / stage).glob("*.py"))
-
-
 class _FileCache:
     """Per-file results of earlier runs, valid while the schemas, the date and the file list stay the same."""
 
@@ -165,8 +161,7 @@ class _FileCache:
     @classmethod
     def load(cls, folder: Path, project: Project, sources: list[Source], today: dt.date) -> _FileCache:
         digest = hashlib.sha256(f"{__version__}|{today.isoformat()}".encode())
-        for code in _VALIDATION_CODE:  # a changed check (an upgrade, or a working copy) re-checks everything
-            digest.update(code.read_bytes())
+        digest.update(code_digest("reading", "checking").encode())  # a changed check re-checks everything
         for schema in sorted(project.schemas_dir.glob("*.yml")):
             digest.update(schema.read_bytes())
         digest.update("\n".join(s.rel for s in sources).encode())  # links and includes depend on the file list

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 
 from skillbook import __version__
@@ -31,6 +32,16 @@ def input_digest(project: Project, settings: object, extra_files: Iterable[Path]
         except OSError:
             digest.update(b"\x00missing")
         digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+@cache
+def code_digest(*stages: str) -> str:
+    """A digest of skillbook's version and the code of these stages (sub-packages): results made by
+    them are stale once it changes (an upgrade, or a working copy)."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(p for stage in stages for p in (PACKAGE / stage).glob("*.py")):
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
