@@ -10,7 +10,7 @@ import datetime as dt
 import difflib
 import functools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 from cerberus import TypeDefinition, Validator, errors
 from cerberus.schema import DefinitionSchema
 
+from skillbook.checking.precheck import Precheck
 from skillbook.errors import ConfigError
 from skillbook.issues import Issue
 from skillbook.reading.config import LANGUAGE_TAG, SEMVER
@@ -82,14 +83,13 @@ def _decode_custom(text: str) -> tuple[str, str, str, tuple[str, ...]]:
     return rule, message, hint, tuple(p for p in subpath.split("/") if p)
 
 
-class ContentValidator(Validator):  # type: ignore[misc]
-    """Cerberus with the rules our content model needs. Needs `vocabulary=` (a dict of sets)."""
+class ContentRules:
+    """The rules our content model adds to Cerberus, as `_validate_<rule>` methods that report with
+    `self._error`. Cerberus runs them in `ContentValidator`; the quick path runs them on a `_Probe`."""
 
-    types_mapping = Validator.types_mapping.copy()
-    types_mapping["day"] = TypeDefinition("day", (dt.date,), (dt.datetime,))
-    # YAML `true` is not a number of minutes (Python's bool is an int subclass)
-    types_mapping["integer"] = TypeDefinition("integer", (int,), (bool,))
-    types_mapping["float"] = TypeDefinition("float", (float, int), (bool,))
+    _config: dict[str, Any]  # the validator's settings: vocabulary=, aliases=, today=
+    root_document: Any
+    _error: Callable[..., None]
 
     def _validate_slug(self, constraint: bool, field: str, value: Any) -> None:
         """{'type': 'boolean'}"""
@@ -283,6 +283,33 @@ class ContentValidator(Validator):  # type: ignore[misc]
                                                ("anchors", point)))
 
 
+class ContentValidator(ContentRules, Validator):  # type: ignore[misc]
+    """Cerberus with the rules our content model needs. Needs `vocabulary=` (a dict of sets)."""
+
+    types_mapping = Validator.types_mapping.copy()
+    types_mapping["day"] = TypeDefinition("day", (dt.date,), (dt.datetime,))
+    # YAML `true` is not a number of minutes (Python's bool is an int subclass)
+    types_mapping["integer"] = TypeDefinition("integer", (int,), (bool,))
+    types_mapping["float"] = TypeDefinition("float", (float, int), (bool,))
+
+
+CUSTOM_RULES = frozenset(name.removeprefix("_validate_") for name in vars(ContentRules)
+                         if name.startswith("_validate_"))
+
+
+class _Probe(ContentRules):
+    """Runs the custom rules outside Cerberus and only notes whether one of them reported a problem."""
+
+    def __init__(self, config: dict[str, Any], document: Any) -> None:
+        self._config, self.root_document, self.failed = config, document, False
+
+    def _error(self, *_args: Any) -> None:
+        self.failed = True
+
+    def run(self, rule: str, constraint: Any, field: Any, value: Any) -> None:
+        getattr(self, f"_validate_{rule}")(constraint, field, value)
+
+
 class _CheckedSchema(DefinitionSchema):  # type: ignore[misc]
     """A schema Cerberus already checked when the validator was built.
 
@@ -355,6 +382,7 @@ class Validators(Mapping[Kind, "ContentValidator"]):
     def __init__(self, field_meta: dict[Kind, dict[str, Any]], settings: dict[str, Any]) -> None:
         self._fields, self._settings = field_meta, settings
         self._built: dict[Kind, ContentValidator] = {}
+        self._prechecks: dict[Kind, Precheck] = {}
 
     def __getitem__(self, kind: Kind) -> ContentValidator:
         if kind not in self._built:
@@ -364,7 +392,15 @@ class Validators(Mapping[Kind, "ContentValidator"]):
                 raise ConfigError(f"schemas/{kind.value}.yml: invalid schema: {exc}") from None
             validator._schema = _CheckedSchema(validator, validator.schema.schema)
             self._built[kind] = validator
+            config = validator._config
+            self._prechecks[kind] = Precheck(self._fields[kind], validator.types_mapping, CUSTOM_RULES,
+                                             lambda document: _Probe(config, document))
         return self._built[kind]
+
+    def precheck(self, kind: Kind) -> Precheck:
+        """The quick path for documents of this kind (see `skillbook.checking.precheck`)."""
+        self[kind]
+        return self._prechecks[kind]
 
     def __iter__(self) -> Iterator[Kind]:
         return iter(self._fields)
@@ -424,8 +460,17 @@ def check_front_matter(
     """Validate one document's front matter: the normalized data, its issues (one per mistake), and
     the top-level fields with a problem. Values the YAML loader already reported (an impossible date,
     a line set aside after a syntax error) are not reported a second time."""
+    quick = schemas.validators.precheck(kind)(meta.data)
+    if quick is not None:
+        return quick, [], frozenset()
     validator = schemas.validators[kind]
-    if validator.validate(meta.data):
+    try:
+        valid = validator.validate(meta.data)
+    except TypeError:
+        # Cerberus's normalization fails on a mapping where its schema expects a list of items
+        # (`skills: {id: x}`); checked without it, that value is reported as the wrong type
+        valid = validator.validate(meta.data, normalize=False)
+    if valid:
         return dict(validator.document), [], frozenset()
     leaves = [e for e in _leaves(validator._errors) if not _already_reported(tuple(e.document_path), e, meta)]
     leaves, renamed = _typos_for_missing_fields(leaves)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -25,6 +25,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 PathKey = tuple[str | int, ...]
 
 _TAG = "tag:yaml.org,2002:"
+_STR_TAG = f"{_TAG}str"
 _SCALAR_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
 _SEQ_TAG = f"{_TAG}seq"
 _MAP_TAG = f"{_TAG}map"
@@ -35,10 +36,12 @@ _MAX_NODES = 100_000
 _scalar_constructor = yaml.SafeLoader("")
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
     line: int  # 1-based, in the file the YAML came from
     column: int  # 1-based
+
+
+_Place = tuple[int, int]  # a Position kept as a plain tuple: a hundred a file, pickled to and from workers
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,8 @@ class LoadedYaml:
     """A YAML document as data, with the position of every value (and of every mapping key)."""
 
     data: Any
-    values: dict[PathKey, Position] = field(default_factory=dict)
-    keys: dict[PathKey, Position] = field(default_factory=dict)
+    values: dict[PathKey, _Place] = field(default_factory=dict)
+    keys: dict[PathKey, _Place] = field(default_factory=dict)
     problems: list[YamlProblem] = field(default_factory=list)
     set_aside: set[str] = field(default_factory=set)  # keys on lines a syntax error made unreadable
 
@@ -67,13 +70,14 @@ class LoadedYaml:
         while probe:
             found = self.values.get(probe) or self.keys.get(probe)
             if found:
-                return found
+                return Position(*found)
             probe = probe[:-1]
-        return self.values.get((), Position(1, 1))
+        return Position(*self.values.get((), (1, 1)))
 
     def key_position(self, path: PathKey) -> Position:
         """Where the key of `path` is (for problems with the key itself, such as an unknown field)."""
-        return self.keys.get(tuple(path)) or self.position(path)
+        found = self.keys.get(tuple(path))
+        return Position(*found) if found else self.position(path)
 
 
 LineMapper = Callable[[int], int]
@@ -145,12 +149,13 @@ class _Builder:
         self.to_file = to_file
         self.nodes_seen = 0
 
-    def _pos(self, node: yaml.Node) -> Position:
-        return Position(self.to_file(node.start_mark.line + 1), node.start_mark.column + 1)
+    def _pos(self, node: yaml.Node) -> _Place:
+        mark = node.start_mark
+        return self.to_file(mark.line + 1), mark.column + 1
 
     def _problem(self, node: yaml.Node, rule: str, message: str, hint: str, path: PathKey | None = None) -> None:
-        pos = self._pos(node)
-        self.result.problems.append(YamlProblem(pos.line, pos.column, rule, message, hint, path))
+        line, column = self._pos(node)
+        self.result.problems.append(YamlProblem(line, column, rule, message, hint, path))
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
         self.nodes_seen += 1
@@ -160,7 +165,11 @@ class _Builder:
                               "the YAML expands to too many values (anchors and aliases?)",
                               "write the values out instead of repeating them with aliases", path)
             return None
-        self.result.values.setdefault(path, self._pos(node))
+        values = self.result.values
+        if path not in values:  # an alias reaches a value twice; the first place is where it is written
+            values[path] = self._pos(node)
+        if node.tag == _STR_TAG and type(node) is yaml.ScalarNode:  # most values: no constructor needed
+            return self._text(node, node.value)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -192,7 +201,7 @@ class _Builder:
             key_path = (*path, key)
             if key in mapping or key_path in self.result.keys:
                 first = self.result.keys.get(key_path)
-                where = f" (first defined on line {first.line})" if first else ""
+                where = f" (first defined on line {first[0]})" if first else ""
                 self._problem(key_node, "yaml-duplicate-key", f"duplicate key `{key}`{where}",
                               "keep one of them; YAML would silently use only the last")
                 continue
@@ -201,21 +210,27 @@ class _Builder:
         return mapping
 
     def _scalar(self, node: yaml.Node, path: PathKey) -> Any:
+        if node.tag == _STR_TAG:
+            return self._text(node, node.value)
         if node.tag not in _SCALAR_TAGS:
             self._unsafe_tag(node, path)
             return None
         try:
-            value = _scalar_constructor.construct_object(node, deep=True)
+            return _scalar_constructor.construct_object(node, deep=True)
         except (ValueError, OverflowError, yaml.constructor.ConstructorError):
             # PyYAML raises plain ValueError for impossible timestamps such as 2024-02-30
             self._problem(node, "invalid-date", f"`{node.value}` is not a real date",
                           "write an existing date as YYYY-MM-DD, e.g. 2026-02-28", path)
             return None
-        hidden = control_character_problem(value) if isinstance(value, str) else None
-        if hidden:  # written as an escape such as "\e" or "\x1b" inside quotes
-            self._problem(node, *hidden[:3])
-            return CONTROL_CHARACTERS.sub("\ufffd", value)
-        return value
+
+    def _text(self, node: yaml.Node, value: str) -> str:
+        if CONTROL_CHARACTERS.search(value) is None:
+            return value
+        # written as an escape such as "\e" or "\x1b" inside quotes
+        hidden = control_character_problem(value)
+        assert hidden is not None
+        self._problem(node, *hidden[:3])
+        return CONTROL_CHARACTERS.sub("\ufffd", value)
 
     def _unsafe_tag(self, node: yaml.Node, path: PathKey) -> None:
         tag = node.tag.replace(_TAG, "!!")
