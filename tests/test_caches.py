@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SKILL, MakeProject
+from conftest import REPO, SKILL, MakeProject
 from skillbook.checking import validate as validation
 from skillbook.checking.validate import validate
 from skillbook.pipeline import build
@@ -37,6 +37,31 @@ def test_a_warm_validation_reports_what_a_cold_one_does_and_sees_every_edit(make
     warm = _messages(root, cache)
     assert any("version" in m for m in warm) and warm != cold
     assert warm == _messages(root, tmp_path / "fresh")
+
+
+def test_files_checked_in_worker_processes_give_what_one_process_gives_and_fill_the_cache(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large projects are checked by worker processes, which send their results pickled; the cache keeps
+    those bytes, so a later run reads the same results back."""
+    root = tmp_path / "handbook"
+    for name in ("content", "schemas"):
+        shutil.copytree(REPO / name, root / name)
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy2(REPO / name, root / name)
+    page = next((root / "content" / "skills").rglob("stop.md"))
+    page.write_text(page.read_text(encoding="utf-8").replace("level: ", "level: sometimes-", 1), encoding="utf-8")
+    project = load_project(root)
+    monkeypatch.setattr(validation, "_PARALLEL_FROM", 10**6)
+    alone = validate(project, cache_dir=tmp_path / "one-process")
+    monkeypatch.setattr(validation, "_PARALLEL_FROM", 1)
+    shared = validate(project, cache_dir=tmp_path / "workers")
+    assert any(issue.rule == "allowed" and issue.path.endswith("stop.md") for issue in alone.issues)
+    assert shared.issues == alone.issues and shared.handbook == alone.handbook
+    assert [d.meta.values if d.meta else None for d in shared.documents] == \
+        [d.meta.values if d.meta else None for d in alone.documents]
+    monkeypatch.setattr(validation, "_check_files",
+                        lambda sources, *_: pytest.fail(f"checked again: {sources}") if sources else [])
+    assert validate(project, cache_dir=tmp_path / "workers").issues == alone.issues
 
 
 # the last is what a cache written before the package was laid out in stages holds: a class at its old path

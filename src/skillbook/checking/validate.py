@@ -80,7 +80,7 @@ def validate(project: Project, *, strict: bool = False, today: dt.date | None = 
     fresh = _check_files(unknown, schemas, rules)
     if cache and fresh:  # nothing new: the file on disk already holds every entry
         cache.save(fresh)
-    for checked in sorted([*known.values(), *fresh], key=lambda c: c.source.rel):
+    for checked in sorted([*known.values(), *(c for c, _ in fresh)], key=lambda c: c.source.rel):
         issues.extend(checked.issues)
         if checked.document is not None:
             documents.append(checked.document)
@@ -137,25 +137,31 @@ class _Checked:
 _shared: tuple[SchemaSet, BodyRules] | None = None
 _PARALLEL_FROM = 200  # below this many files a second process costs more than it saves
 
+# A file's result, and the same result pickled when a worker process sent it: the cache stores those
+# bytes as they are instead of pickling every result a second time.
+_Fresh = tuple["_Checked", bytes | None]
 
-def _check_files(sources: list[Source], schemas: SchemaSet, rules: BodyRules) -> list[_Checked]:
+
+def _check_files(sources: list[Source], schemas: SchemaSet, rules: BodyRules) -> list[_Fresh]:
     """Check every file on its own; on several cores, large projects are checked in parallel."""
     global _shared
     workers = min(os.cpu_count() or 1, 4)
     if len(sources) < _PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [_check_file(source, schemas, rules) for source in sources]
+        return [(_check_file(source, schemas, rules), None) for source in sources]
     _shared = (schemas, rules)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_check_shared, sources, chunksize=max(1, len(sources) // (workers * 4))))
+            sent = pool.map(_check_shared, sources, chunksize=max(1, len(sources) // (workers * 4)))
+            return [(pickle.loads(blob), blob) for blob in sent]  # our own workers' results
     finally:
         _shared = None
 
 
 class _FileCache:
-    """Per-file results of earlier runs, valid while the schemas, the date and the file list stay the same."""
+    """Per-file results of earlier runs, valid while the schemas, the date and the file list stay the same.
+    Each result is kept pickled (with the fingerprint of the file's bytes) and read only when used."""
 
-    def __init__(self, path: Path, key: str, entries: dict[str, tuple[tuple[int, str], _Checked]]) -> None:
+    def __init__(self, path: Path, key: str, entries: dict[str, tuple[tuple[int, str], bytes]]) -> None:
         self.path, self.key, self.entries = path, key, entries
 
     @classmethod
@@ -168,7 +174,7 @@ class _FileCache:
         digest.update("\n".join([*project.config.substitutions, str(project.config.max_file_size)]).encode())
         key = digest.hexdigest()
         path = folder / "validation.pickle"
-        entries: dict[str, tuple[tuple[int, str], _Checked]] = {}
+        entries: dict[str, tuple[tuple[int, str], bytes]] = {}
         try:
             with path.open("rb") as stream:
                 stored_key, stored = pickle.load(stream)  # our own cache file, written below
@@ -189,14 +195,18 @@ class _FileCache:
         for source in sources:
             entry = self.entries.get(source.rel)
             if entry and entry[0] == self.fingerprint(source):
-                found[source.rel] = entry[1]
+                try:
+                    found[source.rel] = pickle.loads(entry[1])
+                except (EOFError, pickle.PickleError, ValueError, TypeError, AttributeError, ImportError):
+                    continue  # written by other code: checked afresh
         return found
 
-    def save(self, fresh: list[_Checked]) -> None:
-        for checked in fresh:
+    def save(self, fresh: list[_Fresh]) -> None:
+        for checked, blob in fresh:
             # an {include} makes the result depend on another file's content: check it every time
             if checked.document is None or "{include}" not in checked.document.body:
-                self.entries[checked.source.rel] = (self.fingerprint(checked.source), checked)
+                pickled = blob or pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL)
+                self.entries[checked.source.rel] = (self.fingerprint(checked.source), pickled)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             partial = self.path.with_suffix(f".partial-{os.getpid()}")
@@ -207,9 +217,9 @@ class _FileCache:
             pass  # a cache that cannot be written only makes the next run slower
 
 
-def _check_shared(source: Source) -> _Checked:
+def _check_shared(source: Source) -> bytes:
     assert _shared is not None
-    return _check_file(source, *_shared)
+    return pickle.dumps(_check_file(source, *_shared), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _check_file(source: Source, schemas: SchemaSet, rules: BodyRules) -> _Checked:
