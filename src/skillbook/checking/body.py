@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -89,7 +89,7 @@ class _Context:
     def content_dir(self) -> Path:
         return self.rules.content_dir
 
-    @property
+    @cached_property
     def origin(self) -> targets.Origin:
         return targets.Origin(self.page or self.document.source.path, self.content_dir)
 

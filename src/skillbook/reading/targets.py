@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -58,6 +58,11 @@ class Origin:
     @property
     def root(self) -> Path:
         return self.content_dir.parent
+
+    @cached_property
+    def real_content_dir(self) -> Path:
+        """`content/` after symlinks, resolved once for all the targets written in one file."""
+        return self.content_dir.resolve()
 
 
 def normalized_url(url: str) -> str:
@@ -168,7 +173,7 @@ def resolve(path: str, origin: Origin, what: str) -> tuple[Path | None, list[Fin
         resolved = (base / cleaned.lstrip("/")).resolve()
     except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL byte
         return None, [Finding("missing-file", f"{what} `{_shown(path)}` cannot be resolved", "check the path")]
-    content = origin.content_dir.resolve()
+    content = origin.real_content_dir
     if resolved != content and content not in resolved.parents:
         return None, [Finding("path-outside-content", f"{what} `{_shown(path)}` leaves the content folder",
                               "only files inside content/ may be included, shown or downloaded")]
