@@ -401,3 +401,43 @@ def test_every_pdf_field_says_which_question_it_answers(shipped: tuple[Path, dic
     names = {key: str(field.get("/TU", "")) for key, field in fields.items()}
     assert all(len(name) > 3 for name in names.values()), [k for k, v in names.items() if len(v) <= 3][:5]
     assert any(name.endswith(", Mon: Yes") for name in names.values())
+
+
+def test_each_yes_no_letter_follows_its_button(shipped: tuple[Path, dict[str, Path], int]) -> None:
+    """A diary card's yes/no cells have no label around each button: the letter still sits just right of
+    its own button, on its line, and the pair is one field."""
+    root, files, _count = shipped
+    words = words_for("en")
+    diary = next(h for h in validate(load_project(root)).handbook.homework if h.id == "weekly-diary-card")
+    grid = next(f for f in diary.fields if f.id == "skills-list")
+    reader = PdfReader(files[diary.id])
+    checked = 0
+    for page in reader.pages:
+        letters = [run for run in _runs(page) if run[0] in (words["paper.y"], words["paper.n"])]
+        for name, value, (x0, y0, x1, y1) in _choice_widgets(page):
+            if ":skills-list:" not in name:
+                continue
+            letter = words["paper.y"] if value == "yes" else words["paper.n"]
+            middle = (y0 + y1) / 2
+            assert [r for r in letters if r[0] == letter and 0 <= r[1] - x1 < 3 and abs(r[2] + 2 - middle) < 3], \
+                (name, value, (x0, y0, x1, y1))
+            checked += 1
+    assert checked == 2 * len(grid.columns) * len(grid.rows) > 0  # yes and no, every day, every skill
+    fields = reader.get_fields() or {}
+    pair = fields["weekly-diary-card:skills-list:wise-mind:mon"]
+    assert [str(option) for option in pair["/Opt"]] == ["yes", "no"]
+
+
+def test_pocket_cards_sit_two_across_3mm_apart(shipped: tuple[Path, dict[str, Path], int]) -> None:
+    """Wallet-sized cards (85 x 52 mm) two across and down the sheet, 3 mm apart both ways, as cut lines
+    on paper need: measured where each card's title starts."""
+    root, files, _count = shipped
+    handbook = validate(load_project(root)).handbook
+    module = next(m for m in handbook.published_modules() if len(handbook.skills_of(m.id)) >= 4)
+    runs = _runs(PdfReader(files[f"{module.id}-pocket-cards"]).pages[0])
+    starts = [next((x, y) for text, x, y in runs if text == skill.title) for skill in handbook.skills_of(module.id)[:4]]
+    mm = 72 / 25.4
+    (x1, y1), (x2, y2), (x3, y3), (x4, y4) = starts
+    assert abs(x2 - x1 - 88 * mm) < 0.1 and abs(y2 - y1) < 0.1  # side by side: a card's width and the gap
+    assert abs(x3 - x1) < 0.1 and abs(x4 - x2) < 0.1 and abs(y4 - y3) < 0.1
+    assert abs(y1 - y3 - 55 * mm) < 0.1  # the next row: a card's height and the gap

@@ -228,10 +228,10 @@ def _publish(cached: Path, target: Path) -> None:
 
 def _write(document: Any, target: Path) -> None:
     partial = target.with_suffix(f".{os.getpid()}.partial")
-    # a fixed identifier keeps the bytes reproducible (the default one is random)
-    identifier = hashlib.sha256(target.name.encode()).hexdigest()[:32].encode()
-    document.write_pdf(partial, pdf_identifier=identifier, pdf_forms=True, pdf_tags=True,
-                       finisher=_name_radio_buttons_once)
+    # No `pdf_identifier`: without one WeasyPrint writes no /ID (optional in PDF 1.7) and the bytes
+    # are still reproducible; with one, pydyf serializes and compresses every object a second time
+    # to hash it, a fifth of the time spent writing.
+    document.write_pdf(partial, pdf_forms=True, pdf_tags=True, finisher=_name_radio_buttons_once)
     partial.replace(target)
 
 
@@ -416,9 +416,11 @@ def _rating(name: str, item: Field) -> str:
     for point in range(low, high + 1):
         word = anchors.get(point, "")
         title = f"{point} {word}".strip()
+        # most points have no words: an empty block would change nothing on paper, only add a box
+        anchor = f'<span class="anchor">{escape(word)}</span>' if word else ""
         cells.append(f'<td><label for="{name}:{point}"><span class="point">{point}</span>'
                      f'<input type="radio" id="{name}:{point}" name="{name}" value="{point}" title="{escape(title)}">'
-                     f'<span class="anchor">{escape(word)}</span></label></td>')
+                     f'{anchor}</label></td>')
     return f'<table class="rating" role="presentation"><tr>{"".join(cells)}</tr></table>'
 
 
@@ -434,13 +436,16 @@ def _grid(homework_id: str, item: Field, words: Words) -> str:
             cell_name = _name(homework_id, item.id, row.id, column.id)
             title = escape(f"{row.label}, {column.label}")
             if row.type == "yes_no":  # yes and no both marked, so a blank means "not filled in"
+                # each letter follows its button, with no <label> around them: a diary card has hundreds
+                # of these cells, and the wrappers took a third of its rendering time (in the PDF the
+                # tooltip, not a label, says what a button answers)
                 control = "".join(
-                    f'<label class="yn"><input type="radio" name="{cell_name}" value="{value}" '
-                    f'title="{title}: {escape(words[f"paper.{value}"])}">{escape(words[f"paper.{mark}"])}</label>'
+                    f'<input type="radio" name="{cell_name}" value="{value}" '
+                    f'title="{title}: {escape(words[f"paper.{value}"])}">{escape(words[f"paper.{mark}"])}'
                     for value, mark in (("yes", "y"), ("no", "n")))
+                cells.append(f'<td class="yn">{control}</td>')
             else:
-                control = f'<input type="text" name="{cell_name}" title="{title}" class="cell">'
-            cells.append(f"<td>{control}</td>")
+                cells.append(f'<td><input type="text" name="{cell_name}" title="{title}" class="cell"></td>')
         note = f' <span class="scale">({escape(scale)})</span>' if scale else ""
         written = (f': <input type="text" class="write-in" name="{_name(homework_id, item.id, row.id, "name")}" '
                    f'title="{escape(row.label)}: {escape(words["paper.write_in"])}">') if row.write_in else ""
