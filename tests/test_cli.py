@@ -195,3 +195,16 @@ def test_toc_prints_modules_in_order_and_leaves_drafts_out(make_project: MakePro
     assert text.index("content/skills/test-module/index") < text.index("content/skills/another/index")
     assert "content/skills/test-module/sample-skill" in text
     assert "content/homework/sample-worksheet" in text
+
+
+def test_a_named_pipe_among_the_content_is_reported_and_never_read(make_project: MakeProject) -> None:
+    """Reading a pipe blocks until someone writes to it: validate names it instead, and build refuses."""
+    import os
+
+    root = make_project()
+    os.mkfifo(root / "content" / "notes.md")
+    for command in (["validate"], ["build", "--only", "bundle"]):
+        result = run(root, *command)  # a read would hang until the timeout
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "content/notes.md:1:1: error[not-a-file]" in result.stdout
+        assert "Traceback" not in result.stdout + result.stderr

@@ -71,7 +71,11 @@ def discover(project: Project) -> tuple[list[Source], list[Issue]]:
                 continue
             if target.is_dir():
                 continue  # a folder linked from elsewhere in content/ is read where it really is
-        if path.suffix not in SOURCE_SUFFIXES or not path.is_file():
+        if path.suffix not in SOURCE_SUFFIXES or path.is_dir():
+            continue
+        if not path.is_file():  # a named pipe or a device would block whoever reads it
+            issues.append(Issue(rel, 1, 1, "not-a-file", f"`{rel}` is not a regular file (a pipe, socket or device); "
+                                "it is not read", "replace it with a text file, or remove it"))
             continue
         size = path.stat().st_size
         if size > project.config.max_file_size:
