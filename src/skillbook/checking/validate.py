@@ -151,7 +151,8 @@ def _check_files(sources: list[Source], schemas: SchemaSet, rules: BodyRules) ->
     _shared = (schemas, rules)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            sent = pool.map(_check_shared, sources, chunksize=max(1, len(sources) // (workers * 4)))
+            # small chunks, so that the workers finish together
+            sent = pool.map(_check_shared, sources, chunksize=max(1, len(sources) // (workers * 16)))
             return [(pickle.loads(blob), blob) for blob in sent]  # our own workers' results
     finally:
         _shared = None
