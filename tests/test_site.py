@@ -217,6 +217,31 @@ def test_incremental_build_refreshes_pages_built_from_other_pages(tmp_path: Path
     assert "sample-skill.html" in joy[:joy.index("</ol>")]
 
 
+def test_incremental_builds_write_what_changed_and_equal_a_clean_build(tmp_path: Path) -> None:
+    """A body edit leaves the pocket cards as they were (same file, not written again); a changed page
+    title reaches the contents of every page, the pocket cards too. Either way the site is the one a
+    clean build of the same content makes in another folder, byte for byte."""
+    root = write_project(tmp_path / "project", SITE_FILES)
+    assert skillbook(root, "build", "--only", "site").returncode == 0
+    site = root / "build" / "site"
+    card = site / "pocket" / "sample-skill.html"
+    written = card.stat().st_mtime_ns
+    skill = root / "content/skills/test-module/sample-skill.md"
+    skill.write_text(skill.read_text(encoding="utf-8").replace("A short body.", "A longer body."), encoding="utf-8")
+    assert skillbook(root, "build", "--only", "site").returncode == 0
+    assert "A longer body." in page(site, "content/skills/test-module/sample-skill")
+    assert card.stat().st_mtime_ns == written
+    finder = root / "content" / "find-a-skill.md"
+    finder.write_text(FINDER.replace("# Find a skill", "# Pick a skill now"), encoding="utf-8")
+    assert skillbook(root, "build", "--only", "site").returncode == 0
+    for docname in ("content/skills/test-module/cold-water", "content/crisis", "pocket/sample-skill"):
+        assert "Pick a skill now" in page(site, docname), docname
+    clean = tmp_path / "elsewhere"
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("build"))
+    assert skillbook(clean, "build", "--only", "site").returncode == 0
+    assert tree_digest(clean / "build" / "site") == tree_digest(site)
+
+
 NUMBERED_TABLE = """
 
 ```{table} Steps at a glance

@@ -92,9 +92,10 @@ class SiteData:
     by_id: dict[tuple[str, str], Item] = field(default_factory=dict)  # (kind, id) -> published item
     audiences: dict[str, str] = field(default_factory=dict)  # docname -> client | clinician | developer
     today: dt.date = field(default_factory=dt.date.today)  # whether a review is overdue depends on it
-    # filled in while pages are written
+    # filled in while pages are read and written
     contents: Contents | None = None
     titles: dict[str, str] | None = None
+    pockets_stale: bool = True  # the pocket cards show something that changed since the last build
 
     def docname(self, kind: str, item_id: str) -> str | None:
         item = self.by_id.get((kind, item_id))
@@ -196,12 +197,31 @@ def _outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[
     metadata = hashlib.sha256(repr(_data(app).handbook).encode()).hexdigest()
     known = getattr(env, "skillbook_metadata", None)
     env.skillbook_metadata = metadata  # type: ignore[attr-defined]
+    data = _data(app)
     if getattr(env, "skillbook_settings", None) != digest:
         env.skillbook_settings = digest  # type: ignore[attr-defined]
         return sorted(env.found_docs)
     if added or removed or (changed and known != metadata):
         return sorted(getattr(env, "skillbook_aggregates", set()) & env.found_docs)
+    data.pockets_stale = False  # nothing a pocket card shows has changed, unless a title did (`_updated`)
     return []
+
+
+def _updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """`env-updated`: every page shows the contents, with the title of each page in it. Sphinx writes
+    only the pages it read again, so when a title changed (a plain page's `#` heading, say), or the
+    contents did, every page is written again, the pocket cards too."""
+    toc = Path(app.config.external_toc_path)
+    navigation = hashlib.sha256(json.dumps([
+        toc.read_text(encoding="utf-8") if toc.is_file() else "",
+        sorted((docname, title.astext()) for docname, title in env.titles.items()),
+    ]).encode()).hexdigest()
+    known = getattr(env, "skillbook_navigation", None)
+    env.skillbook_navigation = navigation  # type: ignore[attr-defined]
+    if known is None or known == navigation:
+        return []
+    _data(app).pockets_stale = True
+    return sorted(env.found_docs)
 
 
 def _mark_aggregate(env: BuildEnvironment) -> None:
@@ -599,6 +619,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _numbering, priority=900)  # after sphinx-jupyterbook-latex forces it on
     app.connect("builder-inited", _load)
     app.connect("env-get-outdated", _outdated)
+    app.connect("env-updated", _updated)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("source-read", _prepare_source)

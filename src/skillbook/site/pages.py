@@ -113,6 +113,8 @@ def extra_pages(app: Sphinx, data: SiteData) -> Iterator[tuple[str, dict[str, An
                 review_statuses(data.handbook, data.today), words,
                 lambda docname: app.builder.get_relative_uri(REVIEW_PAGE, docname))}, "generated.html"
         else:
+            if not data.pockets_stale and (Path(app.outdir) / f"{name}.html").is_file():
+                continue  # what it shows is unchanged: writing the card again would give the same bytes
             skill = skills[name]
             pdf = app.config.skillbook_pdfs.get(cards_name(skill.module))
             yield name, {"title": words_for(skill.language).format("pocket.title", title=skill.title),
@@ -248,7 +250,18 @@ def remember_words(app: Sphinx, doctree: nodes.document) -> None:
     """`doctree-read`: the words of the page as readers see it (its card included), for search."""
     if not hasattr(app.env, "skillbook_words"):
         app.env.skillbook_words = {}  # type: ignore[attr-defined]
-    app.env.skillbook_words[app.env.docname] = page_words(doctree.astext())  # type: ignore[attr-defined]
+    app.env.skillbook_words[app.env.docname] = page_words(_shown_text(doctree))  # type: ignore[attr-defined]
+
+
+def _shown_text(doctree: nodes.document) -> str:
+    """The text of a page without docutils' messages (an "INFO: Duplicate implicit target" names the
+    file's path on the machine that built it; readers never see them)."""
+    if next(doctree.findall(nodes.system_message), None) is None:
+        return doctree.astext()
+    shown = doctree.deepcopy()
+    for message in list(shown.findall(nodes.system_message)):
+        message.parent.remove(message)
+    return shown.astext()
 
 
 def _titles(app: Sphinx, data: SiteData) -> dict[str, str]:
