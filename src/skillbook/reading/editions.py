@@ -29,11 +29,9 @@ class ClinicianNote:
 @cache
 def _parser() -> MarkdownIt:
     # imported here: only pages with a clinician note need a parser, and a no-op build needs none
-    from markdown_it.renderer import RendererHTML
-    from myst_parser.config.main import MdParserConfig
-    from myst_parser.parsers.mdit import create_md_parser
+    from skillbook.reading.myst import myst_markdown
 
-    return create_md_parser(MdParserConfig(enable_extensions={"colon_fence", "deflist", "fieldlist"}), RendererHTML)
+    return myst_markdown()
 
 
 def split_clinician_notes(myst: str) -> tuple[str, tuple[ClinicianNote, ...]]:
