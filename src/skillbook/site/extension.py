@@ -119,7 +119,9 @@ def _configure(app: Sphinx, config: Config) -> None:
     config.suppress_warnings = []
     config.show_warning_types = True  # `[skillbook.<rule>]`: skillbook build reports the rule
     # Content never executes code, whatever _config.yml or a notebook says (validate refuses both).
-    config.nb_execution_mode = "off"
+    notebooks = "nb_execution_mode" in config  # MyST-NB is loaded only when there are notebooks
+    if notebooks:
+        config.nb_execution_mode = "off"
     # Exactly the Markdown that `skillbook validate` parses: no raw-HTML extensions, no linkify.
     config.myst_enable_extensions = sorted(MYST_EXTENSIONS)
     config.myst_url_schemes = sorted(targets.LINK_SCHEMES)
@@ -144,8 +146,9 @@ def _configure(app: Sphinx, config: Config) -> None:
     # Sphinx copies sources verbatim into _sources/: that would publish clinician notes to clients.
     config.html_copy_source = False
     # our reader for notebooks (front matter, editions); MyST-NB uses it instead of its default one
-    config.nb_custom_formats = {**(config.nb_custom_formats or {}), ".ipynb": (
-        "skillbook.site.extension.read_notebook", {"edition": config.skillbook_edition}, False)}
+    if notebooks:
+        config.nb_custom_formats = {**(config.nb_custom_formats or {}), ".ipynb": (
+            "skillbook.site.extension.read_notebook", {"edition": config.skillbook_edition}, False)}
 
 
 def _load(app: Sphinx) -> None:

@@ -69,6 +69,12 @@ def render_site(
         cli_config={"external_toc_path": (toc_path or project.toc_path).as_posix(), "latex_individualpages": False},
         sourcedir=project.root, validate=False,
     )
+    if not any(document.source.is_notebook for document in result.documents):
+        # MyST-NB reads a Markdown page with MyST's own parser (front matter that would make it a
+        # notebook is refused); with no notebook to read, its imports, a second of every start, buy nothing
+        sphinx_config["extensions"] = ["myst_parser" if name == "myst_nb" else name
+                                       for name in sphinx_config["extensions"]]
+        sphinx_config = {key: value for key, value in sphinx_config.items() if not key.startswith("nb_")}
     sphinx_config["skillbook_pdfs"] = dict(sorted((pdfs or {}).items()))
     sphinx_config["skillbook_live_reload"] = live_reload
     sphinx_config["skillbook_edition"] = edition
