@@ -168,3 +168,38 @@ def _append(path: Path, text: str) -> None:
 # a draft (named in the summary line) whose author list splits a credential off (a warning)
 SECOND_SKILL = SKILL.replace("id: sample-skill", "id: second").replace("status: published", "status: draft") \
     .replace("authors: [Test Author]", "authors: [Test Author, PhD]").replace("worksheets: [sample-worksheet]\n", "")
+
+
+def test_the_offline_copy_is_versioned_by_content_reading_only_the_files_a_build_wrote(tmp_path: Path) -> None:
+    """The service worker's cache is named after every file it caches; a file Sphinx did not write again
+    (same size, same time) is not read again, a rewritten one is, even at the same size."""
+    import os
+    import re
+
+    from skillbook.site.offline import SERVICE_WORKER, write_offline
+
+    site, digests = tmp_path / "site", tmp_path / "digests.json"
+    site.mkdir()
+    for name in ("crisis.html", "page.html"):
+        (site / name).write_text(f"<p>{name}</p>", encoding="utf-8")
+
+    def version() -> str:
+        write_offline(site, first=["crisis.html"], rest=["page.html"], title="T", short_title="T", language="en",
+                      start="page.html", digests=digests)
+        found = re.search(r'"([0-9a-f]{16})"', (site / SERVICE_WORKER).read_text(encoding="utf-8"))
+        assert found
+        return found.group(1)
+
+    first = version()
+    assert version() == first
+    page = site / "page.html"
+    page.write_text("<p>PAGE.html</p>", encoding="utf-8")  # same size, new bytes
+    os.utime(page, ns=(page.stat().st_atime_ns, page.stat().st_mtime_ns + 1_000_000))
+    second = version()
+    assert second != first
+    stored = json.loads(digests.read_text(encoding="utf-8"))
+    stored["page.html"][2] = "0" * 64  # a file whose size and time did not change is taken from the record
+    digests.write_text(json.dumps(stored), encoding="utf-8")
+    assert version() != second
+    digests.write_text("not json", encoding="utf-8")
+    assert version() == second  # an unreadable record: every file is read

@@ -9,6 +9,7 @@ are relative to the site's root, so it works when the site is served from a sub-
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from pathlib import Path
@@ -19,8 +20,9 @@ _WORKER = Path(__file__).with_name("service-worker.js")  # the worker, with __VE
 
 
 def write_offline(site: Path, *, first: list[str], rest: list[str], title: str, short_title: str,
-                  language: str, start: str) -> None:
-    """`first`: cached at install, the crisis page first; `rest`: cached in the background."""
+                  language: str, start: str, digests: Path | None = None) -> None:
+    """`first`: cached at install, the crisis page first; `rest`: cached in the background.
+    `digests`: where to keep each file's digest between builds, so unchanged files are not read again."""
     manifest = {
         "name": title, "short_name": short_title, "lang": language, "start_url": start, "scope": "./",
         "display": "standalone", "background_color": "#ffffff", "theme_color": "#2f6f8f",
@@ -33,8 +35,27 @@ def write_offline(site: Path, *, first: list[str], rest: list[str], title: str, 
     (site / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
                                  encoding="utf-8")
     version = hashlib.sha256()
+    known = _known_digests(digests)
+    current: dict[str, list[int | str]] = {}
     for path in [*first, *rest]:
-        version.update(path.encode() + b"\0" + (site / path).read_bytes() + b"\0")
+        stat = (site / path).stat()
+        entry = known.get(path)
+        # Sphinx leaves a page it did not write again as it was: same size, same time
+        if entry is None or entry[:2] != [stat.st_size, stat.st_mtime_ns]:
+            entry = [stat.st_size, stat.st_mtime_ns, hashlib.sha256((site / path).read_bytes()).hexdigest()]
+        current[path] = entry
+        version.update(f"{path}\0{entry[2]}\0".encode())
+    if digests is not None:
+        with contextlib.suppress(OSError):  # without it only the next build is slower
+            digests.write_text(json.dumps(current), encoding="utf-8")
     worker = (_WORKER.read_text(encoding="utf-8").replace("__VERSION__", json.dumps(version.hexdigest()[:16]))
               .replace("__FIRST__", json.dumps(first)).replace("__REST__", json.dumps(rest)))
     (site / SERVICE_WORKER).write_text(worker, encoding="utf-8")
+
+
+def _known_digests(digests: Path | None) -> dict[str, list[int | str]]:
+    try:
+        known = json.loads(digests.read_text(encoding="utf-8")) if digests is not None else {}
+    except (OSError, ValueError):
+        return {}
+    return known if isinstance(known, dict) else {}

@@ -226,7 +226,7 @@ def finish(app: Sphinx, data: SiteData) -> None:
     short = config.title if len(config.title) <= 12 else config.title.split()[0]
     start = app.builder.get_target_uri(app.config.root_doc)
     write_offline(site, first=first, rest=rest, title=config.title, short_title=short, language=config.language,
-                  start=start)
+                  start=start, digests=Path(app.doctreedir) / "skillbook-offline.json")
 
 
 def _prune(app: Sphinx, data: SiteData, site: Path) -> None:
