@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib.metadata import version
 from typing import Any
 
@@ -39,19 +39,19 @@ class Selection:
     skills_by_module: dict[str, tuple[Skill, ...]]
     homework_by_module: dict[str, tuple[Homework, ...]]
 
-    @property
+    @cached_property  # asked for every item and every reference in it
     def skills(self) -> tuple[Skill, ...]:
         return tuple(s for m in self.modules for s in self.skills_by_module[m.id])
 
-    @property
+    @cached_property
     def homework(self) -> tuple[Homework, ...]:
         return tuple(h for m in self.modules for h in self.homework_by_module[m.id])
 
-    @property
+    @cached_property
     def skill_ids(self) -> frozenset[str]:
         return frozenset(s.id for s in self.skills)
 
-    @property
+    @cached_property
     def homework_ids(self) -> frozenset[str]:
         return frozenset(h.id for h in self.homework)
 
