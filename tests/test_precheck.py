@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -150,3 +151,24 @@ def test_the_default_of_an_empty_value_is_filled_in_as_cerberus_does(schemas: Sc
     quick = schemas.validators.precheck(kind)(data)
     assert quick is not None and quick["language"] == "en" and quick["related"] == []
     assert _agrees(schemas, kind, data)
+
+
+def test_containers_no_yaml_document_holds_are_left_to_cerberus(schemas: SchemaSet) -> None:
+    kind, data = next((k, d) for k, d in SHIPPED if k is Kind.SKILL)
+    for odd in ({**data, "related": tuple(data.get("related", []))},
+                {**data, "tags": _FrozenMapping(data["tags"])}):
+        assert schemas.validators.precheck(kind)(copy.deepcopy(odd)) is None
+
+
+class _FrozenMapping(Mapping[str, Any]):
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
