@@ -143,17 +143,30 @@ _Fresh = tuple["_Checked", bytes | None]
 
 
 def _check_files(sources: list[Source], schemas: SchemaSet, rules: BodyRules) -> list[_Fresh]:
-    """Check every file on its own; on several cores, large projects are checked in parallel."""
+    """Check every file on its own. On several cores, large projects are shared between this process
+    and worker processes: the workers take chunks from the front, this process from the back (its own
+    results need no pickling), until they meet."""
     global _shared
-    workers = min(os.cpu_count() or 1, 4)
-    if len(sources) < _PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    workers = min(os.cpu_count() or 1, 4) - 1
+    if len(sources) < _PARALLEL_FROM or workers < 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [(_check_file(source, schemas, rules), None) for source in sources]
+    # small chunks, so that both sides finish together (a worker may hold two it has not begun)
+    size = max(1, len(sources) // ((workers + 1) * 32))
+    chunks = [sources[start:start + size] for start in range(0, len(sources), size)]
     _shared = (schemas, rules)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            # small chunks, so that the workers finish together
-            sent = pool.map(_check_shared, sources, chunksize=max(1, len(sources) // (workers * 16)))
-            return [(pickle.loads(blob), blob) for blob in sent]  # our own workers' results
+            sent = [pool.submit(_check_shared, chunk) for chunk in chunks]
+            here: dict[int, list[_Fresh]] = {}
+            for index in range(len(chunks) - 1, -1, -1):
+                if not sent[index].cancel():  # a worker has it already: every chunk before it too
+                    break
+                here[index] = [(_check_file(source, schemas, rules), None) for source in chunks[index]]
+            results: list[_Fresh] = []
+            for index, future in enumerate(sent):
+                # our own workers' results
+                results += here[index] if index in here else [(pickle.loads(blob), blob) for blob in future.result()]
+            return results
     finally:
         _shared = None
 
@@ -218,9 +231,9 @@ class _FileCache:
             pass  # a cache that cannot be written only makes the next run slower
 
 
-def _check_shared(source: Source) -> bytes:
+def _check_shared(sources: list[Source]) -> list[bytes]:
     assert _shared is not None
-    return pickle.dumps(_check_file(source, *_shared), protocol=pickle.HIGHEST_PROTOCOL)
+    return [pickle.dumps(_check_file(source, *_shared), protocol=pickle.HIGHEST_PROTOCOL) for source in sources]
 
 
 def _check_file(source: Source, schemas: SchemaSet, rules: BodyRules) -> _Checked:
