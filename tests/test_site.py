@@ -91,6 +91,16 @@ def test_skill_page_has_the_card_from_its_metadata(site: Path) -> None:
     assert 'find-a-skill.html#low-fear"' in html  # the chooser's answer where the skill fits best
 
 
+def test_cards_are_made_as_pages_are_written_and_search_finds_their_words(site: Path) -> None:
+    # Sphinx holds every read doctree in memory until it writes the pages: the cards are not in them
+    doctree = site.parent / ".cache/site/doctrees/content/skills/test-module/cold-water.doctree"
+    assert b"skillbook-card" not in doctree.read_bytes()
+    assert "skillbook-skill-card" in page(site, "content/skills/test-module/cold-water")
+    index = json.loads((site / "skillbook-search.json").read_text(encoding="utf-8"))
+    words = next(p["w"] for p in index["pages"] if p["u"] == "content/skills/test-module/cold-water.html")
+    assert "heart" in words.split()  # from the card's caution, which nothing else on the page says
+
+
 def test_review_information_at_the_foot_of_each_item(site: Path) -> None:
     reviewed = page(site, "content/skills/test-module/cold-water")
     assert "Last clinically reviewed on 10 January 2026 by Dr. Test Reviewer. Next review due 10 January 2099." \
@@ -277,6 +287,18 @@ def test_plain_jupyter_book_build_renders_the_same_pages(tmp_path: Path) -> None
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     html = (root / "_build/html/content/skills/test-module/cold-water.html").read_text(encoding="utf-8")
     assert "skillbook-steps" in html and "skillbook-crisis-link" in html
+
+
+def test_a_latex_build_keeps_every_card(tmp_path: Path) -> None:
+    # LaTeX joins every page into one document: the cards go in as the pages are read
+    root = write_project(tmp_path / "project", SITE_FILES)
+    jupyter_book = shutil.which("jupyter-book") or str(Path(sys.executable).parent / "jupyter-book")
+    result = subprocess.run([jupyter_book, "build", ".", "--builder", "latex"], cwd=root,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    latex = "".join(path.read_text(encoding="utf-8") for path in (root / "_build/latex").glob("*.tex"))
+    assert "Check with a doctor first if you have a heart condition." in latex  # cold-water's card
+    assert "When a test needs a skill." in latex  # sample-skill's
 
 
 def test_shipped_handbook_builds(tmp_path: Path) -> None:

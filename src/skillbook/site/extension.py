@@ -17,8 +17,11 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -338,19 +341,52 @@ def _strip_included(app: Sphinx, relative_path: Path, parent_docname: str, conte
         content[0] = _without_clinician_notes(content[0])
 
 
-def _decorate(app: Sphinx, doctree: nodes.document) -> None:
-    """Add the card, lists and review notice of an item page, from its validated metadata."""
-    data = _data(app)
+def _read(app: Sphinx, doctree: nodes.document) -> None:
+    """`doctree-read`: the page's words for search, as readers see it (its card included).
+
+    A page written from its own doctree gets its card when it is written (`_Cards`): Sphinx keeps
+    every page's doctree in memory from reading until writing, and cards made nearly half of that.
+    """
     docname = app.env.docname
+    if isinstance(_data(app).items.get(docname), Module):
+        _mark_aggregate(app.env)
+    section, added = _decorate(app, doctree, docname)
+    pages.remember_words(app, doctree)
+    if section is not None and _cards_when_written(app):
+        for node in added:
+            section.remove(node)
+
+
+def _cards_when_written(app: Sphinx) -> bool:
+    """Whether this builder writes each page from that page's doctree (a single-page or LaTeX build
+    joins them all into one: its pages keep the cards they were read with)."""
+    return isinstance(app.builder, StandaloneHTMLBuilder) and not isinstance(app.builder, SingleFileHTMLBuilder)
+
+
+class _Cards(SphinxPostTransform):
+    """The card of a page being written (see `_read`), before anything resolves its links."""
+
+    default_priority = 0
+
+    def run(self, **kwargs: Any) -> None:
+        if _cards_when_written(self.app):
+            _decorate(self.app, self.document, self.env.docname)
+
+
+def _decorate(app: Sphinx, doctree: nodes.document, docname: str) -> tuple[nodes.Element | None, list[nodes.Node]]:
+    """Add the card, lists and review notice of an item page, from its validated metadata; returns
+    the section they went into, and what went in."""
+    data = _data(app)
     item = data.items.get(docname)
     if item is None:
-        return
+        return None, []
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None:
-        return
+        return None, []
     title_index = section.first_child_matching_class(nodes.title)
     position = 0 if title_index is None else title_index + 1
     top: list[nodes.Node] = [sb.summary(item)]
+    bottom: list[nodes.Node] = []
     words = words_for(item.language)
     if docname in app.config.skillbook_draft_docs:
         top.insert(0, sb.paragraph(nodes.strong(text=words["site.draft"]), words["site.draft_text"],
@@ -371,28 +407,32 @@ def _decorate(app: Sphinx, doctree: nodes.document) -> None:
         practiced = [d for d in (data.docname("skill", s) for s in item.skills) if d]
         top.append(sb.homework_card(item, docname, module, practiced, app.config.skillbook_pdfs.get(item.id)))
     elif isinstance(item, Module):
-        _mark_aggregate(app.env)
         skills = data.handbook.skills_of(item.id)
         if skills:
-            section += sb.heading(words["site.module_skills"])
-            section += sb.item_list(docname, skills)
+            bottom.append(sb.heading(words["site.module_skills"]))
+            bottom.append(sb.item_list(docname, skills))
             cards = app.config.skillbook_pdfs.get(cards_name(item.id))
             if cards:
                 link = sb.url_link(sb.relative_uri(docname, cards),
                                    words.format("cards.module_link", module=item.title))
-                section += sb.paragraph(*sb.worded(words["cards.module"], link=link), classes=["skillbook-download"])
+                bottom.append(sb.paragraph(*sb.worded(words["cards.module"], link=link),
+                                           classes=["skillbook-download"]))
         homework = data.handbook.homework_of(item.id)
         if homework:
-            section += sb.heading(words["site.module_homework"])
-            section += sb.item_list(docname, homework)
+            bottom.append(sb.heading(words["site.module_homework"]))
+            bottom.append(sb.item_list(docname, homework))
             packet = app.config.skillbook_pdfs.get(packet_name(item.id))
             if packet:
                 link = sb.url_link(sb.relative_uri(docname, packet),
                                    words.format("site.packet_link", module=item.title))
-                section += sb.paragraph(*sb.worded(words["site.packet"], link=link), classes=["skillbook-download"])
+                bottom.append(sb.paragraph(*sb.worded(words["site.packet"], link=link),
+                                           classes=["skillbook-download"]))
+    bottom.append(sb.review_footer(item, data.today))
     for offset, node in enumerate(top):
         section.insert(position + offset, node)
-    section += sb.review_footer(item, data.today)
+    for node in bottom:
+        section += node
+    return section, [*top, *bottom]
 
 
 class ClinicianNote(SphinxDirective):
@@ -629,8 +669,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("include-read", gate.check_included, priority=100)
     app.connect("include-read", _strip_included)
     app.connect("doctree-read", gate.sweep, priority=100)  # before Sphinx collects images and downloads
-    app.connect("doctree-read", _decorate)
-    app.connect("doctree-read", pages.remember_words, priority=700)  # after the card is added
+    app.connect("doctree-read", _read)
+    app.add_post_transform(_Cards)
     app.connect("doctree-resolved", gate.drop_injected_markup, priority=900)  # after sphinx-thebe adds its own
     app.connect("html-page-context", _page_context)
     app.connect("html-collect-pages", lambda app: pages.extra_pages(app, _data(app)))
