@@ -16,7 +16,7 @@ from conftest import HOMEWORK, REPO, MakeProject, write_project
 from skillbook.checking.validate import validate
 from skillbook.reading.project import load_project
 from skillbook.reading.wording import words_for
-from skillbook.worksheets.render import OWN_CARD, packet_name, prune_cache, render_worksheets
+from skillbook.worksheets.render import OWN_CARD, packet_name, paper_links, prune_cache, render_worksheets
 
 pytestmark = pytest.mark.slow
 
@@ -441,3 +441,31 @@ def test_pocket_cards_sit_two_across_3mm_apart(shipped: tuple[Path, dict[str, Pa
     assert abs(x2 - x1 - 88 * mm) < 0.1 and abs(y2 - y1) < 0.1  # side by side: a card's width and the gap
     assert abs(x3 - x1) < 0.1 and abs(x4 - x2) < 0.1 and abs(y4 - y3) < 0.1
     assert abs(y1 - y3 - 55 * mm) < 0.1  # the next row: a card's height and the gap
+
+
+def test_no_pdf_links_into_the_machine_that_built_it(shipped: tuple[Path, dict[str, Path], int]) -> None:
+    """A worksheet's instructions link other pages of the handbook: without `base_url` those links are
+    plain text on paper; WeasyPrint made them `file:` links into skillbook's own folder before."""
+    root, files, _count = shipped
+    linking = [h.id for h in validate(load_project(root)).handbook.homework if re.search(r"\]\([^)]*\.md", h.body)]
+    assert len(linking) > 3  # the shipped worksheets do link other pages
+    uris = []
+    for path in files.values():
+        for page in PdfReader(path).pages:
+            for annotation in page.get("/Annots") or []:
+                action = annotation.get_object().get("/A") or {}
+                if "/URI" in action:
+                    uris.append(str(action["/URI"]))
+    assert all(uri.startswith(("https:", "mailto:", "tel:")) for uri in uris), sorted(set(uris))[:5]
+
+
+def test_links_to_pages_become_published_addresses_or_text() -> None:
+    body = ('<p>Use <a href="safety-plan.html" rel="noopener noreferrer">your <em>plan</em></a>, '
+            '<a href="../skills/calm/tipp.html#steps">TIPP</a>, <a href="https://example.org">a site</a>, '
+            '<a href="#below">below</a>.</p>')
+    assert paper_links(body, "content/homework/log.html", "") == (
+        '<p>Use your <em>plan</em>, TIPP, <a href="https://example.org">a site</a>, <a href="#below">below</a>.</p>')
+    published = paper_links(body, "content/homework/log.html", "https://example.org/handbook")
+    page = "https://example.org/handbook/content/homework/safety-plan.html"
+    assert f'<a href="{page}">your <em>plan</em></a>' in published
+    assert '<a href="https://example.org/handbook/content/skills/calm/tipp.html#steps">TIPP</a>' in published

@@ -12,10 +12,12 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import os
+import posixpath
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 from typing import Any
 
@@ -218,6 +220,27 @@ def _renderer(css: str) -> Callable[[str], Any]:
     return render
 
 
+_LINK = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
+
+
+def paper_links(html: str, page: str, base_url: str) -> str:
+    """Links of a body as a PDF needs them: a link to another page of the handbook (relative to `page`,
+    the item's page in the site) becomes the published page's address when `skillbook.base_url` says
+    where that is, and plain text otherwise; WeasyPrint would resolve it against skillbook's own
+    folder on the building machine (a `file:` link that opens nothing, and names that folder)."""
+
+    def rewrite(link: re.Match[str]) -> str:
+        href, text = unescape(link.group(1)), link.group(2)
+        if href.startswith("#") or re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", href):
+            return link.group(0)  # an address, or a place on this sheet
+        if not base_url:
+            return text
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), href))
+        return f'<a href="{escape(base_url + "/" + target)}">{text}</a>'
+
+    return _LINK.sub(rewrite, html)
+
+
 def _publish(cached: Path, target: Path) -> None:
     """Cached PDFs are never rewritten (a new one gets a new name), so a hard link is a safe copy."""
     try:
@@ -309,8 +332,9 @@ def _worksheet_html(homework: Homework, published: dict[str, Skill], config: Pro
     fields = "\n".join(_field_html(homework.id, f, config, words, by_id.get(f.show_if.field) if f.show_if else None)
                        for f in homework.fields)
     created = homework.updated.isoformat()
-    instructions = render_body(split_clinician_notes(homework.body)[0], source_path=homework.source_path,
-                               crisis_words=words["paper.crisis_ref"]).html
+    instructions = paper_links(render_body(split_clinician_notes(homework.body)[0], source_path=homework.source_path,
+                                           crisis_words=words["paper.crisis_ref"]).html,
+                               f"{homework.docname}.html", config.base_url)
     status = escape(words.format("paper.status", version=homework.version, date=words.long_date(homework.updated))
                     + ("" if homework.review else words["paper.unreviewed"]))
     # The fields are not in a <form>: inside one, WeasyPrint looks up each field's label among all
