@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import multiprocessing
 import os
 import pickle
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -77,7 +80,8 @@ def validate(project: Project, *, strict: bool = False, today: dt.date | None = 
     unknown = [s for s in sources if s.rel not in known]
     if unknown:
         schemas.validators.build_all()
-    fresh = _check_files(unknown, schemas, rules)
+    with _without_cycle_collection():
+        fresh = _check_files(unknown, schemas, rules)
     if cache and fresh:  # nothing new: the file on disk already holds every entry
         cache.save(fresh)
     for checked in sorted([*known.values(), *(c for c, _ in fresh)], key=lambda c: c.source.rel):
@@ -120,6 +124,20 @@ def validate(project: Project, *, strict: bool = False, today: dt.date | None = 
     if cache_dir and run_key(project, strict=strict, today=today) == key:
         remember(cache_dir, key, result.verdict)
     return result
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Checking makes millions of short-lived objects (tokens, YAML nodes) and almost no reference
+    cycles, while the results of every file checked so far stay alive: Python's cycle collector kept
+    walking them all, a seventh of a cold run at 1,000 pages. It runs again afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)
