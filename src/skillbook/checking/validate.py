@@ -64,7 +64,11 @@ def validate(project: Project, *, strict: bool = False, today: dt.date | None = 
     """Every problem of the project. With `cache_dir`, files unchanged since the last run (the same
     bytes, the same schemas, the same set of files) are not checked again: `skillbook validate`
     and `skillbook build` share that cache."""
-    today = today or dt.date.today()
+    with _without_cycle_collection():
+        return _validate(project, strict=strict, today=today or dt.date.today(), cache_dir=cache_dir)
+
+
+def _validate(project: Project, *, strict: bool, today: dt.date, cache_dir: Path | None) -> ValidationResult:
     key = run_key(project, strict=strict, today=today) if cache_dir else ""
     schemas = load_schemas(project.schemas_dir, today=today)
     sources, issues = discover(project)
@@ -80,8 +84,7 @@ def validate(project: Project, *, strict: bool = False, today: dt.date | None = 
     unknown = [s for s in sources if s.rel not in known]
     if unknown:
         schemas.validators.build_all()
-    with _without_cycle_collection():
-        fresh = _check_files(unknown, schemas, rules)
+    fresh = _check_files(unknown, schemas, rules)
     if cache and fresh:  # nothing new: the file on disk already holds every entry
         cache.save(fresh)
     for checked in sorted([*known.values(), *(c for c, _ in fresh)], key=lambda c: c.source.rel):
@@ -128,9 +131,10 @@ def validate(project: Project, *, strict: bool = False, today: dt.date | None = 
 
 @contextmanager
 def _without_cycle_collection() -> Iterator[None]:
-    """Checking makes millions of short-lived objects (tokens, YAML nodes) and almost no reference
-    cycles, while the results of every file checked so far stay alive: Python's cycle collector kept
-    walking them all, a seventh of a cold run at 1,000 pages. It runs again afterwards."""
+    """Validation makes millions of short-lived objects (tokens, YAML nodes, the typed handbook) and
+    almost no reference cycles, while the results of every file checked so far stay alive: Python's
+    cycle collector kept walking them all (a seventh of a cold run at 1,000 pages, a tenth of a
+    preview rebuild). It runs again afterwards."""
     enabled = gc.isenabled()
     gc.disable()
     try:
