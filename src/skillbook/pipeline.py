@@ -67,7 +67,7 @@ def build(
     # imported once there is work to do: a no-op build starts in a fraction of the time
     from skillbook.checking.toc import generate_toc
     from skillbook.checking.validate import validate
-    from skillbook.site.render import copy_tree, for_site, link_tree, render_site
+    from skillbook.site.render import copy_tree, link_tree, render_site
     from skillbook.worksheets.render import planned_files, prune_cache
 
     progress("validating content")
@@ -83,9 +83,7 @@ def build(
         toc_path = cache / "preview-toc.yml"
         toc_path.parent.mkdir(parents=True, exist_ok=True)
         toc_path.write_text(generate_toc(project, result.handbook), encoding="utf-8")
-    # what only validation reads (every YAML value's position...) goes before the outputs are made: Sphinx
-    # holds every page's doctree beside it, and the worker processes would inherit it
-    result = for_site(result)
+    result = result.for_outputs()
     _clear_dead_builds(out)
     staging = out / f".staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)

@@ -198,12 +198,12 @@ def _outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[
               removed: set[str]) -> list[str]:
     """Pages built from other pages' metadata are re-read whenever any page changed."""
     digest = _settings_hash(app)
+    data = _data(app)
     # the metadata every aggregate page is made of (an item's repr leaves its body out): a page whose
     # body alone was edited, the commonest save while writing, re-reads that page and nothing else
-    metadata = hashlib.sha256(repr(_data(app).handbook).encode()).hexdigest()
+    metadata = hashlib.sha256(repr(data.handbook).encode()).hexdigest()
     known = getattr(env, "skillbook_metadata", None)
     env.skillbook_metadata = metadata  # type: ignore[attr-defined]
-    data = _data(app)
     if getattr(env, "skillbook_settings", None) != digest:
         env.skillbook_settings = digest  # type: ignore[attr-defined]
         return sorted(env.found_docs)

@@ -11,15 +11,13 @@ import os
 import re
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from skillbook.checking.validate import ValidationResult
 from skillbook.errors import BuildError
 from skillbook.issues import Issue
-from skillbook.reading.discover import Kind
-from skillbook.reading.document import Document
 from skillbook.reading.project import CONFIG_FILE, Project
 
 _WARNING = re.compile(r"^(?:(?P<path>[^\n]*?):(?:(?P<line>\d+):)? )?(?P<level>WARNING|ERROR|CRITICAL|SEVERE): "
@@ -30,22 +28,6 @@ _WARNING = re.compile(r"^(?:(?P<path>[^\n]*?):(?:(?P<line>\d+):)? )?(?P<level>WA
 class SiteOutput:
     html_dir: Path
     pages: int
-
-
-def for_site(result: ValidationResult) -> ValidationResult:
-    """What the site is built from: the documents without what only validation reads (the position
-    of every YAML value, an item's front matter: the handbook holds it typed). Sphinx keeps every
-    page's doctree in memory until it writes the pages; these would stay alive next to them (about
-    30 MB at 1,000 pages)."""
-    return replace(result, documents=tuple(_for_site(d) for d in result.documents))
-
-
-def _for_site(document: Document) -> Document:
-    if document.meta is None:
-        return document
-    if document.source.kind is not Kind.PAGE:
-        return replace(document, meta=None)
-    return replace(document, meta=replace(document.meta, values={}, keys={}))
 
 
 # what Sphinx numbers when `numfig` is on: captioned figures, tables and code, and references to them

@@ -27,6 +27,7 @@ from skillbook.reading.config import CONFIG_FILE, ProjectConfig
 from skillbook.reading.editions import split_clinician_notes
 from skillbook.reading.models import Field, Handbook, Homework, Skill
 from skillbook.reading.richtext import render_body
+from skillbook.reading.targets import scheme_of
 from skillbook.reading.wording import Words, words_for
 from skillbook.worksheets.paper import card_sheets, crisis_box, skill_reminder
 
@@ -231,7 +232,7 @@ def paper_links(html: str, page: str, base_url: str) -> str:
 
     def rewrite(link: re.Match[str]) -> str:
         href, text = unescape(link.group(1)), link.group(2)
-        if href.startswith("#") or re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", href):
+        if href.startswith("#") or scheme_of(href):
             return link.group(0)  # an address, or a place on this sheet
         if not base_url:
             return text
