@@ -90,7 +90,7 @@ def grow(root: Path, pages: int) -> int:
             target.write_text(text, encoding="utf-8")
             count += 1
         copy += 1
-    subprocess.run([sys.executable, "-m", "skillbook", "toc", "--write"], cwd=root, check=True,
+    subprocess.run([sys.executable, "-P", "-m", "skillbook", "toc", "--write"], cwd=root, check=True,
                    capture_output=True)
     return len(list(content.rglob("*.md")))
 
@@ -167,7 +167,7 @@ def edit(root: Path, marker: str) -> None:
 
 def preview_latency(root: Path, saves: int) -> list[float]:
     """Seconds from saving a skill page to `skillbook serve` serving it changed, once per save."""
-    process = subprocess.Popen([sys.executable, "-m", "skillbook", "serve", "--port", "0"], cwd=root,
+    process = subprocess.Popen([sys.executable, "-P", "-m", "skillbook", "serve", "--port", "0"], cwd=root,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         url = ""
@@ -216,9 +216,9 @@ def bench(size: str, workdir: Path, saves: int) -> tuple[int, list[Row]]:
     pages = grow(ours, int(size)) if size != "shipped" else len(list((ours / "content").rglob("*.md")))
     bare_copy(ours, bare)
     jupyter_book = shutil.which("jupyter-book") or str(Path(sys.executable).parent / "jupyter-book")
-    sb = [sys.executable, "-m", "skillbook", "build", "-q"]
+    sb = [sys.executable, "-P", "-m", "skillbook", "build", "-q"]
     jb = [jupyter_book, "build", ".", "-q"]
-    validate = [sys.executable, "-m", "skillbook", "validate"]
+    validate = [sys.executable, "-P", "-m", "skillbook", "validate"]
     rows: list[Row] = [("validate, cold", run(validate, ours), None, "")]
     rows.append(("validate, warm", run(validate, ours), None, ""))
     worksheets = run([*sb, "--only", "worksheets"], ours)

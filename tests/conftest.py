@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -148,6 +150,26 @@ BASE_FILES: dict[str, str] = {
 MakeProject = Callable[..., Path]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run in parallel (pytest-xdist, `--dist loadgroup`) a file at a time, so that each module's
+    shared build is made once; the browser tests are one group, sharing one built handbook."""
+    for item in items:
+        group = "browser" if item.get_closest_marker("browser") else item.nodeid.split("::", 1)[0]
+        if group in _SPREAD:  # hundreds of independent cases: each kind of check may go anywhere
+            group = item.nodeid.split("[", 1)[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
+_SPREAD = {"tests/test_hostile.py"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every project a test makes keeps its caches in one folder of this test run (inherited by the
+    commands tests start), not in the user's cache folder."""
+    if "SKILLBOOK_CACHE_DIR" not in os.environ:
+        os.environ["SKILLBOOK_CACHE_DIR"] = tempfile.mkdtemp(prefix="skillbook-test-cache-")
+
+
 def write_project(root: Path, files: dict[str, str | bytes | None] | None = None) -> Path:
     """The base project at `root` with `files` added, replaced (text/bytes) or removed (None)."""
     shutil.copytree(REPO / "schemas", root / "schemas")
@@ -178,7 +200,7 @@ def make_project(tmp_path: Path) -> MakeProject:
 def start_preview(root: Path, *options: str) -> tuple[subprocess.Popen[str], str]:
     """`skillbook serve --port 0 OPTIONS` in `root`, and the address it serves at once it is ready.
     The caller stops it (`terminate`, then `wait`)."""
-    process = subprocess.Popen([sys.executable, "-m", "skillbook", "serve", "--port", "0", *options], cwd=root,
+    process = subprocess.Popen([sys.executable, "-P", "-m", "skillbook", "serve", "--port", "0", *options], cwd=root,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None
     for line in process.stderr:

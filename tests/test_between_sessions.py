@@ -124,8 +124,8 @@ CAREFUL = SKILL.replace("related: []\n", "related: []\ncautions:\n  - Stop if yo
 def careful_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = write_project(tmp_path_factory.mktemp("careful") / "project",
                          {"content/skills/test-module/sample-skill.md": CAREFUL})
-    result = subprocess.run([sys.executable, "-m", "skillbook", "build"], cwd=root, capture_output=True, text=True,
-                            env={**os.environ, **EPOCH}, timeout=600)
+    result = subprocess.run([sys.executable, "-P", "-m", "skillbook", "build"], cwd=root, capture_output=True,
+                            text=True, env={**os.environ, **EPOCH}, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     return root / "build"
 
@@ -253,8 +253,8 @@ def plan_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "      - file: content/crisis\n", "      - file: content/crisis\n      - file: content/find-a-skill\n"),
         "_config.yml": __import__("conftest").CONFIG.replace("start: [content/crisis]",
                                                              "start: [content/crisis, content/find-a-skill]")})
-    result = subprocess.run([sys.executable, "-m", "skillbook", "build"], cwd=root, capture_output=True, text=True,
-                            env={**os.environ, **EPOCH}, timeout=600)
+    result = subprocess.run([sys.executable, "-P", "-m", "skillbook", "build"], cwd=root, capture_output=True,
+                            text=True, env={**os.environ, **EPOCH}, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     return root / "build"
 

@@ -223,7 +223,7 @@ def test_version_bump_levels(old: str, new: str, bump: Level | None) -> None:
 
 def skillbook(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
-    return subprocess.run([sys.executable, "-m", "skillbook", *args], capture_output=True, text=True, env=env,
+    return subprocess.run([sys.executable, "-P", "-m", "skillbook", *args], capture_output=True, text=True, env=env,
                           timeout=120)
 
 

@@ -122,7 +122,7 @@ def test_validate_answers_from_its_record_only_while_every_input_is_the_same(mak
     """The second `skillbook validate` of an unchanged project prints the recorded verdict, word for word;
     any change to content, schemas, configuration, table of contents or flags checks afresh."""
     root = make_project({"content/skills/test-module/second.md": SECOND_SKILL})
-    record = root / "build/.cache/validation/last-run.json"
+    record = load_project(root).output_cache(root / "build") / "validation/last-run.json"
     first = _cli(root)
     assert first[0] == 0 and "draft(s) not published: `second` (skill)" in first[2] and record.is_file()
     assert "warning[" in first[1]

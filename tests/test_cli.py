@@ -17,7 +17,7 @@ def run(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.
 
     environment = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
     environment.update(env or {})
-    return subprocess.run([sys.executable, "-m", "skillbook", *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-P", "-m", "skillbook", *args], cwd=cwd, capture_output=True, text=True,
                           env=environment, timeout=120)
 
 

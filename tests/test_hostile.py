@@ -1,11 +1,14 @@
-"""The hostile corpus (tests/fixtures/hostile/cases.yml): content written to attack the build.
+"""The hostile corpus (tests/fixtures/hostile/cases*.yml): content written to attack the build.
 
 Each case is checked three ways:
 - `skillbook validate` refuses it (exit code, `file:line`, rule) or accepts it as plain text;
 - `skillbook build` refuses it too and writes nothing;
 - the Sphinx side alone (the extension, with validate's findings withheld) refuses every case the
   allowlist refuses, and no output file of any build carries a secret from outside `content/`, a
-  script, an event handler, a `javascript:` address, a redirect, a frame or a remote resource.
+  script, an event handler, a `javascript:` address, a redirect, a frame or a remote resource;
+- no code of the case ran: every command runs with a canary environment variable and a canary file
+  path set (code in the corpus writes the one to the other), and neither the file nor the value may
+  appear anywhere; each command finishes within 60 s, and the process stays under 1 GB.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ import html
 import json
 import os
 import re
+import resource
 import shutil
+import time
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -28,11 +33,18 @@ from conftest import FIXTURES, TOC, write_project
 from skillbook.commands.cli import main
 
 HOSTILE = FIXTURES / "hostile"
-CASES: list[dict[str, Any]] = yaml.safe_load((HOSTILE / "cases.yml").read_text(encoding="utf-8"))
+# one file a category of attack (cases.yml: the first corpus), read in order
+CASES: list[dict[str, Any]] = [case for path in sorted(HOSTILE.glob("cases*.yml"))
+                               for case in yaml.safe_load(path.read_text(encoding="utf-8"))]
 SECRET = "SKILLBOOK-SECRET-MARKER"
+# What code in the corpus does if it ever runs: it reads the canary variable and writes it into the
+# file the other variable names (and into whatever it can reach of the output).
+CANARY = "SKILLBOOK-CANARY-7d1f3a"
+CANARY_VARIABLE, CANARY_FILE_VARIABLE = "SKILLBOOK_CANARY", "SKILLBOOK_CANARY_FILE"
+SECONDS, MEMORY = 60, 1 << 30
 OUTSIDE = ("secret.md", "secret.txt", "secret.csv", "secret.png", "secret.html")
 # what the Sphinx side checks: the allowlist; the other categories are validate's (and the config's)
-SPHINX_CATEGORIES = {"paths", "urls", "markup", "execution"}
+SPHINX_CATEGORIES = {"paths", "urls", "markup", "execution", "tree", "files"}
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -80,10 +92,33 @@ def hostile_project(base: Path, case: dict[str, Any], name: str = "project",
     return root
 
 
+@pytest.fixture(scope="module", autouse=True)
+def canary(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The canary every command of this module runs with (module-wide, for the shared builds too)."""
+    written = tmp_path_factory.mktemp("canary") / "canary-ran"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(CANARY_VARIABLE, CANARY)
+        patch.setenv(CANARY_FILE_VARIABLE, str(written))
+        yield written
+
+
+@pytest.fixture(autouse=True)
+def nothing_ran(canary: Path) -> Iterator[None]:
+    """After every test: proof that no code of the corpus used the canary."""
+    yield
+    assert not canary.exists(), "code from the hostile corpus ran"
+
+
 def run(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> tuple[int, str, str]:
+    started = time.monotonic()
     with pytest.raises(SystemExit) as exit_info:
         main(["--project", str(root), *args])
+    seconds = time.monotonic() - started
     out, err = capsys.readouterr()
+    assert seconds < SECONDS, f"`skillbook {' '.join(args)}` took {seconds:.0f} s"
+    # the peak of this whole process: every command it ran stayed under it
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 < MEMORY, "a command took over 1 GB"
+    assert CANARY not in out + err, "code from the hostile corpus ran"
     return int(exit_info.value.code or 0), out, err
 
 
@@ -99,7 +134,7 @@ def test_the_corpus_covers_every_category_with_several_cases() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c["case"] for c in CASES])
 def test_validate_and_build_refuse_it(case: dict[str, Any], tmp_path: Path,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+                                      capsys: pytest.CaptureFixture[str], request: pytest.FixtureRequest) -> None:
     root = hostile_project(tmp_path, case)
     expected = case["validate"]
     code, out, err = run(capsys, root, "validate")
@@ -119,6 +154,13 @@ def test_validate_and_build_refuse_it(case: dict[str, Any], tmp_path: Path,
         code, out, err = run(capsys, root, "build")
         assert code == expected["exit"], out + err
         assert not (root / "build" / "site").exists()
+    elif case.get("build") == "clean":  # accepted: a file nothing reads, or text shown as text
+        code, out, err = run(capsys, root, "build", "--only", "site")
+        assert code == 0, out + err
+        assert_no_hostile_output(request.getfixturevalue("theme_markup"), root / "build")
+        if case.get("absent"):
+            assert not any(case["absent"].encode() in path.read_bytes()
+                           for path in (root / "build").rglob("*") if path.is_file()), case["absent"]
 
 
 # ------------------------------------------------------------------------------- the Sphinx side
@@ -249,6 +291,7 @@ def assert_no_hostile_output(theme: set[str], *folders: Path) -> None:
                 continue  # the theme's own assets are the same in every build
             data = path.read_bytes()
             assert SECRET.encode() not in data, f"a secret from outside content/ reached {path}"
+            assert CANARY.encode() not in data, f"code from the hostile corpus ran and wrote into {path}"
             if path.suffix == ".html":
                 markup = _Markup()
                 markup.feed(data.decode("utf-8"))

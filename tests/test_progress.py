@@ -57,7 +57,7 @@ def test_a_log_gets_plain_lines_and_quiet_gets_nothing() -> None:
 def test_a_build_on_a_terminal_shows_pages_and_pdfs(tmp_path: Path) -> None:
     root = write_project(tmp_path / "project")
     main, secondary = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "skillbook", "build"], cwd=root, stdin=subprocess.DEVNULL,
+    process = subprocess.Popen([sys.executable, "-P", "-m", "skillbook", "build"], cwd=root, stdin=subprocess.DEVNULL,
                                stdout=subprocess.DEVNULL, stderr=secondary)
     os.close(secondary)
     shown = b""
@@ -73,6 +73,6 @@ def test_a_build_on_a_terminal_shows_pages_and_pdfs(tmp_path: Path) -> None:
     text = shown.decode()
     assert "PDFs 5/5" in text and "pages read 5/5" in text and "pages written " in text
     assert "\r[########################]" in text and "built build/site/" in text
-    quiet = subprocess.run([sys.executable, "-m", "skillbook", "build", "-q"], cwd=root, capture_output=True,
+    quiet = subprocess.run([sys.executable, "-P", "-m", "skillbook", "build", "-q"], cwd=root, capture_output=True,
                            text=True, timeout=600)
     assert quiet.returncode == 0 and quiet.stderr == ""

@@ -28,7 +28,7 @@ DOCS = REPO / "content/app-developers.md"
 
 
 def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "skillbook", *args], cwd=root, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-P", "-m", "skillbook", *args], cwd=root, capture_output=True, text=True,
                           timeout=600)
 
 

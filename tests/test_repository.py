@@ -14,7 +14,7 @@ from skillbook.reading.project import load_project
 
 
 def test_shipped_content_validates_strictly() -> None:
-    result = subprocess.run([sys.executable, "-m", "skillbook", "validate", "--strict"], cwd=REPO,
+    result = subprocess.run([sys.executable, "-P", "-m", "skillbook", "validate", "--strict"], cwd=REPO,
                             capture_output=True, text=True, timeout=120)
     assert (result.returncode, result.stdout) == (0, ""), result.stdout
 

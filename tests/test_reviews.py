@@ -40,7 +40,7 @@ def governed(make_project: MakeProject) -> Path:
 
 
 def run(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "skillbook", "review", *args], cwd=root, capture_output=True,
+    return subprocess.run([sys.executable, "-P", "-m", "skillbook", "review", *args], cwd=root, capture_output=True,
                           text=True, env={**os.environ, **(env or {})}, timeout=120)
 
 
@@ -101,7 +101,7 @@ def test_an_overdue_page_says_so_where_its_review_date_is_shown(governed: Path) 
 
 def test_require_review_errors_show_the_block_to_add(make_project: MakeProject) -> None:
     root = make_project({"_config.yml": CONFIG.replace("skillbook:\n", "skillbook:\n  require_review: true\n")})
-    result = subprocess.run([sys.executable, "-m", "skillbook", "validate"], cwd=root, capture_output=True,
+    result = subprocess.run([sys.executable, "-P", "-m", "skillbook", "validate"], cwd=root, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 1
     block = (f"`review: {{reviewed_by: [Name and credential], reviewed_on: {TODAY.isoformat()}, "
@@ -115,8 +115,8 @@ def test_the_clinician_edition_has_a_review_status_page(tmp_path: Path) -> None:
     root = write_project(tmp_path / "project", {
         "content/skills/test-module/sample-skill.md": _reviewed(SKILL, long_ago, TODAY - dt.timedelta(days=3))})
     for edition in ("clinician", "client"):
-        built = subprocess.run([sys.executable, "-m", "skillbook", "build", "--edition", edition, "--only", "site"],
-                               cwd=root, capture_output=True, text=True, timeout=600)
+        built = subprocess.run([sys.executable, "-P", "-m", "skillbook", "build", "--edition", edition,
+                                "--only", "site"], cwd=root, capture_output=True, text=True, timeout=600)
         assert built.returncode == 0, built.stdout + built.stderr
     page = (root / "build/clinician/site/review-status.html").read_text(encoding="utf-8")
     assert "Clinical review status" in page and "Overdue (1)" in page and "Never clinically reviewed (2)" in page

@@ -636,7 +636,7 @@ def test_exports_other_cerberus_rules_faithfully(tmp_path: Path) -> None:
 # --- the command ----------------------------------------------------------------------------------
 
 def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "skillbook", *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-P", "-m", "skillbook", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=120)
 
 

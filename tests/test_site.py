@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CONFIG, HOMEWORK, REPO, SKILL, TOC, start_preview, write_project
+from skillbook.reading.project import load_project
 
 pytestmark = pytest.mark.slow
 
@@ -52,7 +53,7 @@ EPOCH = {"SOURCE_DATE_EPOCH": "1767225600"}
 def skillbook(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, **EPOCH}
     env.pop("GITHUB_ACTIONS", None)
-    return subprocess.run([sys.executable, "-m", "skillbook", *args], cwd=root, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-P", "-m", "skillbook", *args], cwd=root, capture_output=True, text=True,
                           env=env, timeout=600)
 
 
@@ -93,7 +94,8 @@ def test_skill_page_has_the_card_from_its_metadata(site: Path) -> None:
 
 def test_cards_are_made_as_pages_are_written_and_search_finds_their_words(site: Path) -> None:
     # Sphinx holds every read doctree in memory until it writes the pages: the cards are not in them
-    doctree = site.parent / ".cache/site/doctrees/content/skills/test-module/cold-water.doctree"
+    cache = load_project(site.parent.parent).output_cache(site.parent)
+    doctree = cache / "site/doctrees/content/skills/test-module/cold-water.doctree"
     assert b"skillbook-card" not in doctree.read_bytes()
     assert "skillbook-skill-card" in page(site, "content/skills/test-module/cold-water")
     index = json.loads((site / "skillbook-search.json").read_text(encoding="utf-8"))
@@ -369,7 +371,7 @@ def test_a_killed_build_keeps_the_last_good_outputs_and_the_next_build_clears_wh
     (root / "content/skills/test-module/sample-skill.md").write_text(
         SKILL.replace("A short body.", "A changed body."), encoding="utf-8")
     env = {**os.environ, **EPOCH}
-    process = subprocess.Popen([sys.executable, "-m", "skillbook", "build"], cwd=root, env=env,
+    process = subprocess.Popen([sys.executable, "-P", "-m", "skillbook", "build"], cwd=root, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     checkpoint = moment.replace("staging", f".staging-{process.pid}")
     try:

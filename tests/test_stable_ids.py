@@ -113,7 +113,7 @@ def test_validate_asks_for_each_missing_id_with_a_proposal(make_project: MakePro
     assert "hint: write it as `{id: at-home, label: At home}`" in out
     assert "error[option-id]: the 2nd option of field `where`: the option `At work` has no id" in out
     assert "error[column-id]: the 1st column of field `days`: the column `Mon` has no id" in out
-    root_ids = subprocess.run([sys.executable, "-m", "skillbook", "ids", "--write"], cwd=root,
+    root_ids = subprocess.run([sys.executable, "-P", "-m", "skillbook", "ids", "--write"], cwd=root,
                               capture_output=True, text=True)
     assert root_ids.returncode == 0 and "wrote 5 id(s) into 2 file(s)" in root_ids.stderr, root_ids.stderr
     assert validate(load_project(root)).ok
@@ -312,7 +312,7 @@ def _strings(value: object, key: str = "") -> list[tuple[str, object]]:
 
 
 def test_the_shipped_handbook_has_every_id() -> None:
-    result = subprocess.run([sys.executable, "-m", "skillbook", "ids"], cwd=REPO, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-P", "-m", "skillbook", "ids"], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout == "", result.stdout
     assert "every option, column and step has an id" in result.stderr
     assert BASE_FILES  # the test projects are migrated too (conftest)
@@ -335,7 +335,7 @@ def test_the_helper_says_which_files_it_could_not_read_for_ids(make_project: Mak
     assert '"  - id: notice\\n",\n' in notebook
     root = make_project({"content/skills/test-module/notebook-skill.ipynb":
                          notebook.replace('"  - id: notice\\n",\n', "")})
-    result = subprocess.run([sys.executable, "-m", "skillbook", "ids"], cwd=root, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-P", "-m", "skillbook", "ids"], cwd=root, capture_output=True, text=True)
     assert result.returncode == 0
     assert "content/skills/test-module/notebook-skill.ipynb: skipped: only Markdown files are edited" in result.stderr
     assert "every option, column and step has an id" not in result.stderr

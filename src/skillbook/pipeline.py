@@ -1,7 +1,8 @@
 """The project in, `build/` out: validate everything, render each output into staging, swap in at the end.
 
 Nothing under `build/` changes unless the whole build succeeds. Incremental state (Sphinx's
-environment, the worksheet and bundle manifests) lives in `build/.cache/`.
+environment, the worksheet and bundle manifests, the validation results) lives outside the project,
+in the user's cache folder (`Project.output_cache`): nothing a contribution commits is ever loaded.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def build(
     versions do not grow with its changes, and its changelog lists them."""
     out = output_dir or (project.build_dir if edition == "client" else project.build_dir / edition)
     _usable(project, out)
-    cache = out / ".cache"
+    cache = project.output_cache(out)
     inputs = _inputs(project, previous_release, only, strict, edition, live_reload, preview_drafts)
     unchanged = _unchanged(cache, inputs, out, only)
     if unchanged is not None:

@@ -103,7 +103,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 def build(root: Path) -> None:
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
-    result = subprocess.run([sys.executable, "-m", "skillbook", "build", "--only", "site"], cwd=root,
+    result = subprocess.run([sys.executable, "-P", "-m", "skillbook", "build", "--only", "site"], cwd=root,
                             capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
 

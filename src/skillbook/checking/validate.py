@@ -30,6 +30,7 @@ from skillbook.reading.fingerprint import code_digest
 from skillbook.reading.models import Handbook, Homework, Module, Skill, build_item
 from skillbook.reading.project import CONFIG_FILE, Project
 from skillbook.reading.textmessage import text_problems
+from skillbook.reading.tracked import tracked_output_issues
 from skillbook.reading.vocabulary import DEFAULT_BANDS, Band, Term
 
 
@@ -128,6 +129,7 @@ def _validate(project: Project, *, strict: bool, today: dt.date, cache_dir: Path
         pages=pages,
         unknown=broken,
     ))
+    issues.extend(tracked_output_issues(project))
     if project.config.crisis_page not in pages:
         issues.append(Issue(CONFIG_FILE, 1, 1, "crisis-page-missing",
                             f"the crisis help page `{project.config.crisis_page}` does not exist",

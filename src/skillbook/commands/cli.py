@@ -83,7 +83,7 @@ def validate_command(ctx: click.Context, strict: bool, fmt: str | None) -> None:
     project = _project(ctx)
     # the cache `skillbook build` keeps: a file unchanged since either ran is not checked again,
     # and when no input changed at all the last run's verdict is printed as it was
-    cache = project.build_dir / ".cache" / "validation"
+    cache = project.output_cache(project.build_dir) / "validation"
     verdict = recall(cache, run_key(project, strict=strict, today=dt.date.today()))
     if verdict is None:
         from skillbook.checking.validate import validate  # the parsers and schemas: only when needed

@@ -16,10 +16,10 @@ from pathlib import Path
 import yaml
 
 from skillbook.checking.schema import proposed_id
+from skillbook.reading.frontmatter import find_front_matter, starts_like_front_matter
 from skillbook.reading.vocabulary import COLUMN_SETS
 from skillbook.reading.wording import words_for
 
-_FENCE = "---"
 _LINE = 100  # a one-line list longer than this is written one item per line
 
 
@@ -51,11 +51,11 @@ def propose_ids(text: str) -> IdsResult:
     newline = "\r\n" if "\r\n" in text else "\n"
     plain = text.removeprefix(bom).replace("\r\n", "\n")
     lines = plain.split("\n")
-    if not lines or lines[0].rstrip() != _FENCE:
-        return IdsResult((), text, "the file has no front matter")
-    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (_FENCE, "...")), None)
-    if close is None:
-        return IdsResult((), text, "the front matter is never closed")
+    found = find_front_matter(lines)
+    if found is None or not found.exact:  # validate explains what is wrong with the block
+        return IdsResult((), text, "the file has no front matter" if not starts_like_front_matter(lines)
+                         else "the front matter is not opened and closed by lines of exactly `---`")
+    close = found.close
     start = len(lines[0]) + 1
     front = "\n".join(lines[1:close]) + "\n"
     try:

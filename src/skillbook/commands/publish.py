@@ -16,6 +16,7 @@ from pathlib import Path
 from skillbook.checking.toc import write_toc
 from skillbook.checking.validate import validate
 from skillbook.errors import ConfigError, ContentError
+from skillbook.reading.frontmatter import find_front_matter
 from skillbook.reading.models import Handbook, Item
 from skillbook.reading.placenames import KIND_NOUNS
 from skillbook.reading.project import Project
@@ -79,7 +80,8 @@ def _with_status(text: str, rel: str) -> str:
     """The file with its front matter's `status:` line set to published; every other byte as it was."""
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = text.split(newline)
-    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), len(lines))
+    found = find_front_matter(lines)
+    close = found.close if found is not None else 0
     for index in range(1, close):
         match = _STATUS.match(lines[index])
         if match:

@@ -16,6 +16,7 @@ from typing import Any
 
 from skillbook.errors import ConfigError
 from skillbook.reading.allowlist import MYST_EXTENSIONS
+from skillbook.reading.targets import Origin, check_path
 from skillbook.reading.yamlload import LoadedYaml, PathKey, load_yaml
 
 CONFIG_FILE = "_config.yml"
@@ -169,6 +170,21 @@ def _image_in_content(value: Any) -> str | None:
     return "must be a picture inside content/ (png, jpg or svg), like content/images/logo.png"
 
 
+def _pictures_in_content(loaded: LoadedYaml, root: Path) -> list[ConfigProblem]:
+    """The logo and favicon files: Sphinx publishes them as they are, so they pass the same path and
+    content check as every picture a page shows (an SVG logo through the SVG allowlist)."""
+    origin = Origin(root / CONFIG_FILE, root / "content")
+    problems = []
+    for where in (("logo",), ("html", "favicon")):
+        value = loaded.data.get(where[0]) if len(where) == 1 else (loaded.data.get("html") or {}).get(where[1])
+        if not isinstance(value, str) or not value or _image_in_content(value):
+            continue  # not set, or already reported by the rule above
+        for finding in check_path(value, origin, (".png", ".jpg", ".jpeg", ".svg"), f"the {where[-1]}"):
+            at = loaded.position(where)
+            problems.append(ConfigProblem(at.line, at.column, ".".join(where), finding.message, finding.hint))
+    return problems
+
+
 def _execution_off(value: Any) -> str | None:
     return None if value in ("off", False) else 'must be "off": content never runs code'
 
@@ -314,6 +330,7 @@ def load_config(path: Path) -> ProjectConfig:
         first = loaded.problems[0]
         raise ConfigError(f"{path.name}:{first.line}:{first.column}: {first.message}; {first.hint}")
     problems = [str(p) for p in check_config(loaded)]
+    problems += [str(p) for p in _pictures_in_content(loaded, path.parent)] if not problems else []
     if (path.parent / "_static").exists():
         problems.append("_static/: Jupyter Book would add every script and style in it to every page; "
                         "skillbook does not allow it: move pictures into content/ and remove the folder")

@@ -9,13 +9,16 @@ inside `content/`; URLs are `https:`, `mailto:`, `tel:` or internal; nothing rem
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
-LINK_SCHEMES = frozenset({"https", "mailto", "tel"})
+# what a file may hold is decided in one place (the link rule's schemes are also a PDF's)
+from skillbook.reading.safefiles import LINK_SCHEMES as LINK_SCHEMES
+from skillbook.reading.safefiles import file_problem
+from skillbook.reading.safefiles import svg_problem as svg_problem
+
 PAGE_SUFFIXES = (".md", ".ipynb")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
 DOWNLOAD_SUFFIXES = (".pdf", ".txt", ".csv", ".png", ".jpg", ".jpeg")
@@ -24,19 +27,6 @@ _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 # trailing C0 controls and spaces, and every tab and newline inside.
 _URL_NOISE = re.compile(r"[\t\n\r]")
 _LEADING_NOISE = "".join(chr(c) for c in range(0x21))
-# The first bytes of each raster type: a `.png` that is really HTML is refused.
-_MAGIC: dict[str, tuple[bytes, ...]] = {
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".gif": (b"GIF87a", b"GIF89a"),
-    ".webp": (b"RIFF",),
-    ".pdf": (b"%PDF-",),
-}
-_SVG_ELEMENTS = frozenset({
-    "svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text", "tspan", "title",
-    "desc", "defs", "lineargradient", "radialgradient", "stop", "clippath", "mask", "symbol", "use", "metadata",
-})
 
 
 @dataclass(frozen=True)
@@ -153,8 +143,10 @@ def check_path(path: str, origin: Origin, suffixes: tuple[str, ...], what: str) 
                         "check the path; it is relative to this file")]
     suffix = resolved.suffix.lower()
     if not resolved.is_file() or suffix not in suffixes:
-        return [Finding("file-type", f"{what} `{_shown(path)}` is not a file type content may use here",
-                        "use one of: " + ", ".join(suffixes))]
+        hint = "use one of: " + ", ".join(suffixes)
+        if suffix in PAGE_SUFFIXES:  # a page shown inside another, as its source text
+            hint = f"a page cannot be shown inside another as text; use {{include}} for Markdown ({hint})"
+        return [Finding("file-type", f"{what} `{_shown(path)}` is not a file type content may use here", hint)]
     problem = content_problem(resolved)
     if problem:
         hint = _CONTENT_HINTS.get(suffix, "replace the file")
@@ -162,7 +154,13 @@ def check_path(path: str, origin: Origin, suffixes: tuple[str, ...], what: str) 
     return []
 
 
-_CONTENT_HINTS = {".svg": "export a PNG instead, or an SVG without scripts, event handlers or links"}
+_CONTENT_HINTS = {
+    ".svg": "export a PNG instead, or a plain SVG: shapes, text and gradients only, without scripts, links, "
+            "style sheets that load files or editor data (e.g. Inkscape's \"Optimized SVG\")",
+    ".pdf": "print the document to a new PDF: no scripts, actions, attachments, forms that send, or links "
+            "other than https:, mailto: and tel:",
+    ".txt": "save the file as UTF-8 text", ".csv": "save the file as UTF-8 CSV",
+}
 
 
 def resolve(path: str, origin: Origin, what: str) -> tuple[Path | None, list[Finding]]:
@@ -181,52 +179,15 @@ def resolve(path: str, origin: Origin, what: str) -> tuple[Path | None, list[Fin
 
 
 def content_problem(path: Path) -> str | None:
-    """Why a file's bytes do not match its type (None: they do)."""
+    """Why a file's bytes are not safe to publish as its type (None: they are); see reading.safefiles."""
     stat = path.stat()
     return _content_problem(str(path), stat.st_mtime_ns, stat.st_size)
 
 
 @lru_cache(maxsize=512)
 def _content_problem(path: str, mtime: int, size: int) -> str | None:
-    suffix = Path(path).suffix.lower()
-    try:
-        with Path(path).open("rb") as stream:
-            head = stream.read() if suffix == ".svg" else stream.read(16)
-    except OSError:
-        return "cannot be read"
-    if suffix == ".svg":
-        return svg_problem(head)
-    magic = _MAGIC.get(suffix)
-    if magic and not head.startswith(magic):
-        return f"is not really a {suffix[1:].upper()} file"
-    if suffix == ".webp" and head[8:12] != b"WEBP":
-        return "is not really a WEBP file"
-    return None
-
-
-def svg_problem(data: bytes) -> str | None:
-    """Why an SVG is not safe to publish: scripts, handlers, links, foreign content, entities."""
-    if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
-        return "declares a DOCTYPE or entities"
-    try:
-        root = ElementTree.fromstring(data)
-    except ElementTree.ParseError:
-        return "is not a well-formed SVG"
-    for element in root.iter():
-        name = element.tag.rsplit("}", 1)[-1].lower() if isinstance(element.tag, str) else ""
-        if name not in _SVG_ELEMENTS:
-            return f"contains a `<{name}>` element"
-        for attribute, value in element.attrib.items():
-            local = attribute.rsplit("}", 1)[-1].lower()
-            if local.startswith("on"):
-                return f"has an event handler (`{local}`)"
-            if local == "href" and not value.strip().startswith("#"):
-                return "links to another document"
-            if "url(" in value.lower() and not re.fullmatch(r"\s*url\(\s*#[^)]*\)\s*", value):
-                return "loads a resource through url()"
-            if "javascript:" in normalized_url(value).lower():
-                return "contains a javascript: address"
-    return None
+    # keyed by modification time and size: validate and the Sphinx side of one build check each file once
+    return file_problem(Path(path))
 
 
 def _shown(text: str) -> str:

@@ -218,6 +218,50 @@ def install(app: Sphinx, content_dir: Path) -> None:
         if current is not replacement:
             _myst_originals[method] = current
             setattr(DocutilsRenderer, method, replacement)
+    _hold_settings()
+
+
+def _hold_settings() -> None:
+    """Whatever a page says, MyST and MyST-NB keep the build's settings: a page's own `myst:` or
+    `mystnb:` block (front matter, notebook metadata) is never merged in, a Markdown page is never
+    read as a notebook, and no notebook is executed. The extension hands them a front matter block
+    it wrote itself; this is the second wall, for a page that reaches them some other way."""
+    import myst_parser.parsers.sphinx_ as myst_sphinx
+
+    setattr(myst_sphinx, "merge_file_level", _global_settings)  # noqa: B010 - not exported, replaced all the same
+    try:
+        import myst_nb.sphinx_ as nb_sphinx
+    except ImportError:  # pragma: no cover - MyST-NB is a dependency of Jupyter Book
+        return
+    nb_sphinx.merge_file_level = _global_settings
+    if not getattr(nb_sphinx.create_nb_reader, "skillbook", False):
+        nb_sphinx.create_nb_reader = _notebooks_only(nb_sphinx.create_nb_reader)
+    if not getattr(nb_sphinx.create_client, "skillbook", False):
+        nb_sphinx.create_client = _never_executed(nb_sphinx.create_client)
+
+
+def _global_settings(config: Any, topmatter: dict[str, Any], warning: Callable[..., None]) -> Any:
+    if isinstance(topmatter, dict) and "myst" in topmatter:
+        warning("topmatter", "page-level MyST settings (`myst:`) are ignored: the handbook's settings apply")
+    return config
+
+
+def _notebooks_only(create: Callable[..., Any]) -> Callable[..., Any]:
+    def create_nb_reader(path: str, *args: Any) -> Any:
+        # MyST-NB takes a `.md` page whose front matter names a Jupytext kernel for a notebook
+        return None if not str(path).endswith(".ipynb") else create(path, *args)
+
+    create_nb_reader.skillbook = True  # type: ignore[attr-defined]
+    return create_nb_reader
+
+
+def _never_executed(create: Callable[..., Any]) -> Callable[..., Any]:
+    def create_client(notebook: Any, source: str, nb_config: Any, *args: Any) -> Any:
+        # a notebook's own `mystnb:` metadata can set its execution mode; the build's is always off
+        return create(notebook, source, nb_config.copy(execution_mode="off"), *args)
+
+    create_client.skillbook = True  # type: ignore[attr-defined]
+    return create_client
 
 
 _myst_originals: dict[str, Callable[..., None]] = {}
