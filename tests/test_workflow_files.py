@@ -20,7 +20,10 @@ from conftest import REPO, MakeProject
 HOOKS = REPO / ".pre-commit-hooks.yaml"
 SAMPLE = REPO / ".pre-commit-config.yaml"
 WORKFLOW = REPO / ".github" / "workflows" / "handbook.yml"
+WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.y*ml"))
 ON_MAIN = "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+# events whose runs get the repository's secrets and a writable token while running a pull request's code
+PRIVILEGED_EVENTS = {"pull_request_target", "workflow_run"}
 
 
 def load(path: Path) -> Any:
@@ -88,7 +91,7 @@ def run_entry(root: Path) -> subprocess.CompletedProcess[str]:
     command, *args = shlex.split(hook()["entry"])
     assert command == "skillbook"
     environment = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
-    return subprocess.run([sys.executable, "-m", "skillbook", *args], cwd=root, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-P", "-m", "skillbook", *args], cwd=root, capture_output=True, text=True,
                           env=environment, timeout=120)
 
 
@@ -124,7 +127,7 @@ def test_workflow_runs_on_push_and_pull_request() -> None:
 
 def test_workflow_validates_tests_and_builds() -> None:
     commands = runs("build")
-    order = [commands.index(c) for c in ("npm ci", "skillbook validate", "python3 -m pytest", "skillbook build")]
+    order = [commands.index(c) for c in ("npm ci", "skillbook validate", "python3 -P -m pytest", "skillbook build")]
     assert order == sorted(order)
     assert 'pip install -e ".[test]"' in commands
     assert "chromium fonts-dejavu-core" in commands
@@ -148,3 +151,100 @@ def test_workflow_publishes_build_site_from_main_only() -> None:
     assert step_using("deploy", "actions/deploy-pages")["uses"] == "actions/deploy-pages@v4"
     # nothing else in the workflow deploys
     assert all("deploy-pages" not in str(s.get("uses", "")) for s in steps("build"))
+
+
+# ----------------------------------------------------------------- CI that cannot leak (issue 27)
+
+
+def triggers(data: dict[Any, Any]) -> set[str]:
+    found = data.get("on", data.get(True))  # YAML 1.1 reads the key `on` as true
+    if isinstance(found, str):
+        return {found}
+    return set(found or ())
+
+
+def push_only(job: dict[str, Any]) -> bool:
+    """Whether a job's own condition keeps it off pull requests (`event_name == 'push'` and'ed in)."""
+    condition = str(job.get("if", "")).strip().removeprefix("${{").removesuffix("}}")
+    return any(part.strip() == "github.event_name == 'push'" for part in condition.split("&&")) and \
+        "||" not in condition
+
+
+def read_only(permissions: Any) -> bool:
+    if permissions is None:
+        return True  # the workflow's own, checked on their own
+    if isinstance(permissions, str):
+        return permissions in ("read-all", "{}")
+    return all(value in ("read", "none") for value in permissions.values())
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_pull_requests_run_without_secrets_or_write_permissions(path: Path) -> None:
+    data = load(path)
+    events = triggers(data)
+    assert not events & PRIVILEGED_EVENTS, f"{path.name}: {events & PRIVILEGED_EVENTS} runs contributions with secrets"
+    assert data.get("permissions") == {"contents": "read"}, "the default for every job: read the code, nothing else"
+    assert "secrets." not in yaml.safe_dump(data.get("env") or {})  # the workflow's env reaches every job
+    jobs = data["jobs"]
+    on_pull_requests = [name for name, job in jobs.items() if "pull_request" in events and not push_only(job)]
+    assert on_pull_requests, "pull requests are built"
+    for name in on_pull_requests:
+        job = jobs[name]
+        text = yaml.safe_dump(job)
+        assert "secrets." not in text and "secrets[" not in text, f"{name} runs on pull requests: no secrets"
+        assert read_only(job.get("permissions")), f"{name} runs on pull requests: read-only permissions"
+        assert "environment" not in job, f"{name} runs on pull requests: no deployment environment (its secrets)"
+    for name, job in jobs.items():
+        if not read_only(job.get("permissions")):  # a publishing job: main only, and only what it needs
+            assert push_only(job) and job["if"] == ON_MAIN, name
+            writes = {key for key, value in job["permissions"].items() if value == "write"}
+            assert writes <= {"pages", "id-token"}, (name, writes)
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_checkouts_keep_no_credentials(path: Path) -> None:
+    for name, job in load(path)["jobs"].items():
+        for step in job.get("steps") or ():
+            if str(step.get("uses", "")).startswith("actions/checkout@"):
+                assert (step.get("with") or {}).get("persist-credentials") is False, \
+                    f"{name}: actions/checkout must not leave the token in .git/config for later steps"
+
+
+# `python -m NAME` puts the working directory first on sys.path: a contributor's `skillbook.py`,
+# `yaml.py` or `pytest.py` would be imported instead of the real one. `-P` (Python 3.11) leaves it off.
+_PYTHON_MODULE = re.compile(r"\bpython(?:3(?:\.\d+)?)?((?:\s+-[A-Za-z]+)*)\s+-m\s*(\S+)")
+
+
+def module_runs(text: str) -> list[tuple[str, str]]:
+    """(options, module) of every `python[3] ... -m MODULE` in `text`."""
+    return [(match.group(1), match.group(2)) for match in _PYTHON_MODULE.finditer(text)]
+
+
+def test_the_module_pattern_sees_every_spelling() -> None:
+    assert module_runs("python -m skillbook build") == [("", "skillbook")]
+    assert module_runs("python3 -u -m skillbook") == [(" -u", "skillbook")]
+    assert module_runs("x && python3.11 -P -m pytest -q") == [(" -P", "pytest")]
+    assert module_runs("python3 -I -mskillbook") == [(" -I", "skillbook")]
+    assert module_runs("skillbook validate") == []
+
+
+@pytest.mark.parametrize("path", [*WORKFLOWS, HOOKS, SAMPLE], ids=lambda p: p.name)
+def test_no_command_imports_from_the_working_directory(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")  # comments too: the sample's commented-out alternative is copied
+    for options, module in module_runs(text):
+        flags = options.split()
+        assert "-P" in flags or "-I" in flags, f"{path.name}: `python {options} -m {module}` imports from the checkout"
+    for command in re.findall(r"(?:run|entry):\s*\|?\s*(.*)", text):
+        words = command.split()
+        if words and "skillbook" in words[0] and words[0] != "skillbook":
+            pytest.fail(f"{path.name}: run skillbook as the `skillbook` command, not `{command}`")
+
+
+def test_every_skillbook_command_of_ci_is_the_installed_command() -> None:
+    for path in WORKFLOWS:
+        for name, job in load(path)["jobs"].items():
+            for step in job.get("steps") or ():
+                for line in str(step.get("run", "")).splitlines():
+                    if re.search(r"\bskillbook\b", line) and not line.strip().startswith("#"):
+                        assert re.match(r"\s*(skillbook\s|python3 -P -m skillbook\s)", line), (path.name, name, line)
+    assert hook()["entry"].split()[0] == "skillbook"

@@ -135,8 +135,9 @@ DIRECTIVES: Mapping[str, Directive] = MappingProxyType({
     "include": Directive("the text of another Markdown file in content/", Kind(Value.PATH, suffixes=(".md",)), True,
                          _options(start_line=NUMBER, end_line=NUMBER, start_after=TEXT, end_before=TEXT,
                                   heading_offset=NUMBER), Body.NONE),
-    "literalinclude": Directive("a text file from content/ shown as it is",
-                                Kind(Value.PATH, suffixes=(".txt", ".md", ".csv", ".json", ".yml")), True,
+    # never a page (.md, .ipynb): that would show its clinician notes as text; {include} reads Markdown
+    "literalinclude": Directive("a text file from content/ shown as it is (for Markdown, use {include})",
+                                Kind(Value.PATH, suffixes=(".txt", ".csv", ".json", ".yml")), True,
                                 _options(language=TEXT, caption=TEXT, lines=TEXT, start_after=TEXT, end_before=TEXT,
                                          emphasize_lines=TEXT, linenos=FLAG, **_NAMED),
                                 Body.NONE, "Sphinx"),

@@ -15,11 +15,9 @@ from typing import Any
 from skillbook.issues import Issue
 from skillbook.reading.allowlist import CONTROL_CHARACTERS, control_character_problem, reserved_key
 from skillbook.reading.discover import Kind, Source
+from skillbook.reading.frontmatter import FENCE, find_front_matter, split_lines, starts_like_front_matter
 from skillbook.reading.placenames import KIND_NOUNS
 from skillbook.reading.yamlload import LoadedYaml, load_yaml
-
-_FENCE = "---"
-_CLOSERS = ("---", "...")
 
 
 @dataclass(frozen=True)
@@ -90,26 +88,55 @@ def _control_characters(source: Source, text: str) -> list[Issue]:
 
 
 def _read_markdown(source: Source, text: str) -> tuple[Document | None, list[Issue]]:
-    lines = text.splitlines()
+    lines = split_lines(text)
     needs_meta = source.kind is not Kind.PAGE
-    if not lines or lines[0].rstrip() != _FENCE:
+    fence = fence_problem(source, lines, 1)
+    if fence is not None:
+        return None, [fence]
+    found = find_front_matter(lines)
+    if found is None:
         issues = []
         if needs_meta:
             issues.append(Issue(source.rel, 1, 1, "front-matter-missing",
                                 f"a {KIND_NOUNS[source.kind.value]} needs YAML front matter at the top",
                                 "start the file with a line `---`, the fields, and another `---` "
                                 "(`skillbook new` writes a template)"))
-        return Document(source, None, text, LineMap()), issues
-    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in _CLOSERS), None)
-    if close is None:
-        return None, [Issue(source.rel, 1, 1, "front-matter-unclosed",
-                            "the front matter starting on line 1 is never closed",
-                            "add a line `---` after the last field")]
+        return Document(source, None, "\n".join(lines), LineMap()), issues
+    close = found.close
     meta = load_yaml("\n".join(lines[1:close]) + "\n", first_line=2)
     body = "\n".join(lines[close + 1:])
     offset = close + 1
     document = Document(source, meta, body, LineMap(offset), front_matter_line=1)
     return document, _meta_issues(source, meta, 2 if close > 1 else 1)
+
+
+def fence_problem(source: Source, lines: list[str], first_line: int) -> Issue | None:
+    """Front matter that readers could disagree about: a first line that starts with `---` but is
+    not exactly `---`, a block that never closes, or one closed by anything but `---` or `...`."""
+    if not starts_like_front_matter(lines):
+        return None
+    found = find_front_matter(lines)
+    if found is not None and found.exact:
+        return None
+    if found is not None and found.opening_exact:
+        written = lines[found.close]
+        return Issue(source.rel, first_line + found.close, 1, "front-matter-fence",
+                     f"the front matter ends at a line written `{_shown(written)}`, not exactly `---`",
+                     "close the front matter with a line of exactly three dashes, `---`, starting in the first "
+                     "column and with nothing after it")
+    if found is None and lines[0].rstrip(" \t") == FENCE:
+        return Issue(source.rel, first_line, 1, "front-matter-unclosed",
+                     f"the front matter starting on line {first_line} is never closed",
+                     "add a line `---` after the last field")
+    return Issue(source.rel, first_line, 1, "front-matter-fence",
+                 f"the first line is `{_shown(lines[0])}`: it starts like front matter but is not exactly `---`",
+                 "front matter opens with a line of exactly three dashes, `---`, and nothing after them; "
+                 "if the page has no front matter, start it with its text or a `#` heading instead")
+
+
+def _shown(line: str) -> str:
+    line = line.rstrip()
+    return line if len(line) <= 40 else line[:37] + "..."
 
 
 def _read_notebook(source: Source, text: str) -> tuple[Document | None, list[Issue]]:
@@ -162,13 +189,15 @@ def _read_notebook(source: Source, text: str) -> tuple[Document | None, list[Iss
                                 "save the picture in content/ and show it with ![description](file.png)"))
         issues.extend(Issue(source.rel, first, 1, *refused) for key in cell.metadata
                       if (refused := reserved_key(key)))
-        if index == 0 and lines and lines[0].rstrip() == _FENCE:
-            close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in _CLOSERS), None)
-            if close is None:
-                issues.append(Issue(source.rel, first, 1, "front-matter-unclosed",
-                                    "the front matter in the first cell is never closed",
-                                    "add a line `---` after the last field"))
+        if index == 0 and starts_like_front_matter(lines):
+            fence = fence_problem(source, lines, first)
+            found = find_front_matter(lines)
+            if fence is not None or found is None:
+                issues.append(fence or Issue(source.rel, first, 1, "front-matter-unclosed",
+                                             "the front matter in the first cell is never closed",
+                                             "add a line `---` after the last field"))
                 return None, issues
+            close = found.close
             meta = load_yaml("\n".join(lines[1:close]) + "\n", map_line=_line_map(where[1:close], first))
             front_matter_line = first
             lines, where = lines[close + 1:], where[close + 1:]

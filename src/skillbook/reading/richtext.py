@@ -9,7 +9,8 @@ headings get the anchors Sphinx gives them, and links to other pages point at th
 (e.g. `{dropdown}`, `{topic}`) is kept in a `<div class="myst-directive directive-NAME">`; data
 directives (`{math}`, `{mermaid}`, `{csv-table}` ...) show their source as preformatted text; what
 needs Sphinx to exist at all (`{include}`, `{image}`, a `{figure}`'s picture, `{toctree}`) is
-left out. Images show their alt text; the files are not bundled.
+left out, and so is a `{clinician-note}` (callers remove notes first). Images show their alt text; the
+files are not bundled.
 Everything goes through nh3 last, so whatever the content holds, no script, event handler or
 `javascript:` URL reaches an app.
 """
@@ -31,6 +32,7 @@ from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
+from skillbook.reading.editions import NOTE_DIRECTIVE
 from skillbook.reading.myst import myst_markdown
 
 ALLOWED_SCHEMES = frozenset({"https", "mailto", "tel"})
@@ -242,6 +244,10 @@ def _directive_name(info: str) -> tuple[str | None, str]:
 
 
 def _directive(name: str, argument: str, content: str, env: dict[str, Any]) -> str:
+    if name == NOTE_DIRECTIVE:
+        # bodies come here without their notes (`split_clinician_notes`); one that slipped through
+        # is still never rendered for a client
+        return ""
     lines = content.splitlines()
     options: dict[str, str] = {}
     while lines and (match := _OPTION.match(lines[0].strip())):

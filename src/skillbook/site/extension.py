@@ -21,6 +21,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
+from sphinx.errors import ExtensionError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
@@ -30,10 +31,13 @@ from skillbook.checking.reviews import ReviewState, review_state
 from skillbook.checking.validate import ValidationResult, validate
 from skillbook.reading import targets
 from skillbook.reading.allowlist import MYST_EXTENSIONS
-from skillbook.reading.discover import Kind
+from skillbook.reading.discover import Kind, discover
 from skillbook.reading.editions import split_clinician_notes
+from skillbook.reading.fingerprint import code_digest
+from skillbook.reading.frontmatter import find_front_matter, split_lines, starts_like_front_matter
 from skillbook.reading.models import Handbook, Homework, Item, Module, Skill
 from skillbook.reading.project import Project, load_project
+from skillbook.reading.tracked import tracked_files
 from skillbook.reading.vocabulary import DEFAULT_BANDS, Band, Term
 from skillbook.reading.wording import words_for
 from skillbook.reading.yamlload import load_yaml
@@ -137,6 +141,14 @@ def _configure(app: Sphinx, config: Config) -> None:
     config.html_static_path = []
     config.source_suffix = {suffix: kind for suffix, kind in dict(config.source_suffix).items()
                             if suffix in (".md", ".ipynb")}
+    # One reader of the tree: Sphinx reads exactly the pages `skillbook validate` checks (and of those
+    # only the ones the contents list names), whatever _config.yml says.
+    sources, _problems = discover(load_project(Path(app.srcdir)))
+    config.include_patterns = [source.rel for source in sources]
+    config.external_toc_exclude_missing = True
+    # MyST settings a page or _config.yml could use to run code or rewrite links and headers
+    config.myst_heading_slug_func = None
+    config.myst_html_meta = {}
     # Sphinx follows symbolic links to folders when it looks for pages: a link to the project's own
     # root would send it round in circles, a link elsewhere would publish what is there.
     config.exclude_patterns = [*config.exclude_patterns, *gate.linked_folders(Path(app.srcdir))]
@@ -148,6 +160,8 @@ def _configure(app: Sphinx, config: Config) -> None:
     config.html_last_updated_fmt = None
     # Sphinx copies sources verbatim into _sources/: that would publish clinician notes to clients.
     config.html_copy_source = False
+    # a sized picture is not wrapped in a link to its file: an SVG opened as a document is a page of its own
+    config.html_scaled_image_link = False
     # our reader for notebooks (front matter, editions); MyST-NB uses it instead of its default one
     if notebooks:
         config.nb_custom_formats = {**(config.nb_custom_formats or {}), ".ipynb": (
@@ -187,6 +201,8 @@ def _settings_hash(app: Sphinx) -> str:
                                  if review_state(item, data.today) is ReviewState.OVERDUE)],
                          sort_keys=True, default=str)
     digest = hashlib.sha256(payload.encode())
+    # how pages are read before Sphinx parses them (front matter, clinician notes, the allowlist)
+    digest.update(code_digest("reading").encode())
     # the theme's templates and assets, and this extension's own code (it renders every page)
     for path in sorted([*pages.THEME.rglob("*"), *HERE.glob("*.py"), *HERE.glob("*.js")]):
         if path.is_file():
@@ -265,18 +281,25 @@ def _prepare_source(app: Sphinx, docname: str, source: list[str]) -> None:
         gate.check_notebook(source[0], docname)
     if app.config.skillbook_edition == "client":
         source[0] = _without_clinician_notes(source[0])
-    text = source[0]
-    lines = text.split("\n")
-    if not lines or lines[0].rstrip() != "---":
+    lines = split_lines(source[0])
+    if not starts_like_front_matter(lines):
         return
-    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
-    if close is None:
+    found = find_front_matter(lines)
+    if found is None or not found.exact:
+        gate.report("front-matter-fence", "the page's first line starts like front matter but the block is not "
+                    "exactly `---` … `---`; it was not read", "open and close front matter with lines of exactly "
+                    "`---`", (docname, 1))
+    if found is None:  # no block markdown-it reads, but MyST's own top-matter reader would take one
+        source[0] = "\n".join(["", *lines[1:]])
         return
+    close = found.close
     gate.check_front_matter("\n".join(lines[1:close]), docname)
     item = _data(app).items.get(docname)
     title = item.title if item else _front_matter_title(lines[1:close])
+    # MyST and MyST-NB read a block written here, never the page's own: the same lines, so every
+    # line keeps its number
     kept = [f"title: {json.dumps(literal_markdown(title))}" if title else "{}"] + [""] * (close - 1)
-    source[0] = "\n".join(["---", *kept[:close - 1], *lines[close:]])
+    source[0] = "\n".join(["---", *kept[:close - 1], "---", *lines[close + 1:]])
 
 
 def literal_markdown(text: str) -> str:
@@ -295,8 +318,9 @@ def _front_matter_title(lines: list[str]) -> str:
 
 
 def _without_clinician_notes(text: str) -> str:
-    """The client edition's source (Markdown; notebooks go through `read_notebook`)."""
-    return split_clinician_notes(text)[0] if "clinician-note" in text else text
+    """The client edition's source (Markdown; notebooks go through `read_notebook`): notes at any
+    depth, in any spelling MyST accepts, blanked out (the split returns the text itself when there is none)."""
+    return split_clinician_notes(text)[0]
 
 
 def read_notebook(text: str, edition: str = "client") -> Any:
@@ -323,12 +347,11 @@ def read_notebook(text: str, edition: str = "client") -> Any:
 
 
 def _title_for_front_matter(source: str) -> str:
-    lines = source.split("\n")
-    if not lines or lines[0].rstrip() != "---":
-        return source
-    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
-    if close is None:
-        return source
+    lines = split_lines(source)
+    found = find_front_matter(lines)
+    if found is None:
+        return "\n".join(["", *lines[1:]]) if starts_like_front_matter(lines) else source
+    close = found.close
     title = _front_matter_title(lines[1:close])
     heading = [f"# {literal_markdown(title)}"] if title.strip() else []
     return "\n".join([*heading, *lines[close + 1:]])
@@ -436,7 +459,11 @@ def _decorate(app: Sphinx, doctree: nodes.document, docname: str) -> tuple[nodes
 
 
 class ClinicianNote(SphinxDirective):
-    """`{clinician-note}`: shown in the clinician edition only (the client edition never parses it)."""
+    """`{clinician-note}`: shown in the clinician edition only.
+
+    The client edition removes notes from the source before MyST reads it; a note that still arrives
+    here (a reading of the source the split did not foresee) renders nothing and fails the build.
+    """
 
     has_content = True
     optional_arguments = 1
@@ -444,6 +471,9 @@ class ClinicianNote(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         if self.config.skillbook_edition != "clinician":
+            gate.report("clinician-note", "a `{clinician-note}` reached the client edition and was left out",
+                        "write clinician notes as a directive of their own (at any depth) in a page or an "
+                        "{include}d Markdown file, never in text shown as it is", (self.env.docname, self.lineno))
             return []
         note = nodes.admonition(classes=["skillbook-clinician-note"])
         label = words_for(_data(self.env.app).project.config.language)["site.for_clinicians"]
@@ -604,6 +634,7 @@ _ENTRY_PAGE = """<!DOCTYPE html>
 <html lang="{lang}">
 <head>
 <meta charset="utf-8">
+{csp}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="refresh" content="0; url={root}">
 <link rel="canonical" href="{root}">
@@ -626,7 +657,8 @@ def _entry_page(app: Sphinx, exception: Exception | None) -> None:
     from html import escape
 
     config = _data(app).project.config
-    text = _ENTRY_PAGE.format(lang=escape(config.language), root=escape(app.config.master_doc + ".html"),
+    text = _ENTRY_PAGE.format(csp=(pages.THEME / "skillbook" / "csp.html").read_text(encoding="utf-8").strip(),
+                              lang=escape(config.language), root=escape(app.config.master_doc + ".html"),
                               crisis=escape(config.crisis_page + ".html"), title=escape(config.title))
     (Path(app.outdir) / "index.html").write_text(text, encoding="utf-8")
 
@@ -636,7 +668,22 @@ def _offline(app: Sphinx, exception: Exception | None) -> None:
         pages.finish(app, _data(app))
 
 
+def _refuse_committed_environment(app: Sphinx) -> None:
+    """`jupyter-book build .` keeps Sphinx's pickled environment in the project (`_build/.doctrees`),
+    and Sphinx unpickles it right after the extensions are set up: one committed to the repository
+    would run its author's code. (`skillbook build` keeps it outside the project.)"""
+    source, doctrees = Path(app.srcdir).resolve(), Path(app.doctreedir).resolve()
+    if source not in doctrees.parents:
+        return
+    tracked = tracked_files(source, doctrees.relative_to(source).as_posix())
+    if tracked:
+        raise ExtensionError(f"{tracked[0]} is tracked by git: Sphinx would load it and run what it holds; "
+                             f"remove {doctrees.relative_to(source).as_posix()} from the repository "
+                             "(`git rm -r --cached`) and build again")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    _refuse_committed_environment(app)
     app.add_html_theme("skillbook", str(pages.THEME / "skillbook"))
     app.add_config_value("skillbook_live_reload", False, "html", [bool])
     app.add_config_value("skillbook_pdfs", {}, "env", [dict])  # homework id -> site path of its PDF

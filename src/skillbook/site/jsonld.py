@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from skillbook.reading.inline_json import inline_json
 from skillbook.reading.models import Homework, Item, Module, Skill
 
 
@@ -45,9 +45,7 @@ def json_ld(item: Item | None, *, title: str, language: str, site_title: str, pa
             data["learningResourceType"] = "module"
             data["position"] = item.order
     # nothing in the data can close the script element or open markup inside it
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e") \
-        .replace("&", "\\u0026")
-    return f'\n<script type="application/ld+json">{text}</script>\n'
+    return f'\n<script type="application/ld+json">{inline_json(data)}</script>\n'
 
 
 def _citation(title: str, authors: str, year: int | None, publisher: str) -> dict[str, Any]:

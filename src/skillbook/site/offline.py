@@ -14,9 +14,11 @@ import hashlib
 import json
 from pathlib import Path
 
+from skillbook.reading.inline_json import inline_json
+
 SERVICE_WORKER = "sw.js"
 MANIFEST = "manifest.webmanifest"
-_WORKER = Path(__file__).with_name("service-worker.js")  # the worker, with __VERSION__, __FIRST__, __REST__
+_WORKER = Path(__file__).with_name("service-worker.js")  # the worker: reads its data from `SKILLBOOK`
 
 
 def write_offline(site: Path, *, first: list[str], rest: list[str], title: str, short_title: str,
@@ -48,9 +50,14 @@ def write_offline(site: Path, *, first: list[str], rest: list[str], title: str, 
     if digests is not None:
         with contextlib.suppress(OSError):  # without it only the next build is slower
             digests.write_text(json.dumps(current), encoding="utf-8")
-    worker = (_WORKER.read_text(encoding="utf-8").replace("__VERSION__", json.dumps(version.hexdigest()[:16]))
-              .replace("__FIRST__", json.dumps(first)).replace("__REST__", json.dumps(rest)))
-    (site / SERVICE_WORKER).write_text(worker, encoding="utf-8")
+    (site / SERVICE_WORKER).write_text(service_worker(version.hexdigest()[:16], first, rest), encoding="utf-8")
+
+
+def service_worker(version: str, first: list[str], rest: list[str]) -> str:
+    """sw.js: one statement of data, serialized (page paths and names are data, whatever they
+    contain), then the worker's code as it is written."""
+    data = inline_json({"version": version, "first": first, "rest": rest})
+    return f'"use strict";\nconst SKILLBOOK = {data};\n{_WORKER.read_text(encoding="utf-8")}'
 
 
 def _known_digests(digests: Path | None) -> dict[str, list[int | str]]:
