@@ -42,6 +42,7 @@ SECRET = "SKILLBOOK-SECRET-MARKER"
 CANARY = "SKILLBOOK-CANARY-7d1f3a"
 CANARY_VARIABLE, CANARY_FILE_VARIABLE = "SKILLBOOK_CANARY", "SKILLBOOK_CANARY_FILE"
 SECONDS, MEMORY = 60, 1 << 30
+ADDRESS_SPACE = 8 << 30  # virtual memory of this test process: threads and libraries reserve far more than they use
 OUTSIDE = ("secret.md", "secret.txt", "secret.csv", "secret.png", "secret.html")
 # what the Sphinx side checks: the allowlist; the other categories are validate's (and the config's)
 SPHINX_CATEGORIES = {"paths", "urls", "markup", "execution", "tree", "files"}
@@ -96,10 +97,17 @@ def hostile_project(base: Path, case: dict[str, Any], name: str = "project",
 def canary(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The canary every command of this module runs with (module-wide, for the shared builds too)."""
     written = tmp_path_factory.mktemp("canary") / "canary-ran"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(CANARY_VARIABLE, CANARY)
-        patch.setenv(CANARY_FILE_VARIABLE, str(written))
-        yield written
+    # A case that still found a way to grow without bound fails here with MemoryError instead of
+    # taking the whole machine (and every other test) with it; the real bound is checked in `run`.
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, hard))
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv(CANARY_VARIABLE, CANARY)
+            patch.setenv(CANARY_FILE_VARIABLE, str(written))
+            yield written
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 @pytest.fixture(autouse=True)

@@ -24,7 +24,10 @@ def _tokens(parser: object, text: str) -> list[dict[str, object]]:
 
 
 def test_every_shipped_and_fixture_page_gives_the_same_tokens() -> None:
-    pages = [*sorted((REPO / "content").rglob("*.md")), *sorted(FIXTURES.rglob("*.md"))]
+    # the bounded-work corpus (bounds-*) is made of pages over the caps, which validate refuses before
+    # any parser of the build reads them; MyST's own parser takes hours and gigabytes on them
+    pages = [*sorted((REPO / "content").rglob("*.md")),
+             *sorted(p for p in FIXTURES.rglob("*.md") if not p.name.startswith("bounds-"))]
     assert len(pages) > 300
     for page in pages:
         text = page.read_text(encoding="utf-8", errors="replace")

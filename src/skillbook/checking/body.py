@@ -3,7 +3,9 @@
 The body is parsed with the markdown-it configuration MyST uses, and each directive's text with
 MyST's own directive parser, so what is checked is what Sphinx would run: the same arguments,
 options (`:key: value` lines or a YAML block) and content. Directive contents, titles and text
-options are Markdown to MyST, so they are checked by the same rules, as are included files.
+options are Markdown to MyST, so they are checked by the same rules, as are included files. Every
+parse of a page counts towards its caps (`skillbook.checking.limits`): a page over one is reported
+there and not parsed further.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from myst_parser.parsers.directives import parse_directive_text
 
+from skillbook.checking import limits
+from skillbook.checking.limits import LIMITS, TALLY, Exceeded, Tally
 from skillbook.issues import Issue
 from skillbook.reading import allowlist, targets
 from skillbook.reading.allowlist import Body, Kind, Value
@@ -37,7 +41,7 @@ _TASK_CHECKBOX = ('<input class="task-list-item-checkbox" disabled="disabled" ty
 
 @cache
 def _parser() -> MarkdownIt:
-    md = myst_markdown()
+    md = limits.bounded(myst_markdown())
     md.validateLink = lambda url: True  # type: ignore[method-assign] # see every link, also those markdown-it drops
     return md
 
@@ -82,8 +86,13 @@ class _Context:
     document: Document
     rules: BodyRules
     issues: list[Issue]
-    visited: set[Path] = field(default_factory=set)
+    # every file included so far on this page -> the files and the elements it pulls in (repeats counted)
+    expansions: dict[Path, tuple[int, int]] = field(default_factory=dict)
     page: Path | None = None  # the page an included file is included into: its paths start there
+    tally: Tally = field(default_factory=Tally)  # what the whole page used of its caps
+    including: tuple[Path, ...] = ()  # the files being included around this one, the page first
+    pulled: int = 0  # files this document's includes pull in, repeats and their own includes counted
+    again: int = 0  # elements of the files it includes more than once: read once, built every time
 
     @property
     def content_dir(self) -> Path:
@@ -101,10 +110,18 @@ class _Context:
         for finding in findings:
             self.report(body_line, finding.rule, finding.message, finding.hint)
 
+    def exceeded(self, problem: Exceeded, first_line: int) -> None:
+        """A cap reached in the text whose first line is body line `first_line`: the page is refused,
+        and nothing more of it is parsed."""
+        self.tally.exceeded = True
+        self.report(first_line + problem.line, problem.rule, problem.message, problem.hint)
+
 
 def check_body(document: Document, rules: BodyRules, required_sections: tuple[str, ...] = ()) -> list[Issue]:
     context = _Context(document, rules, [])
-    headings = _walk(_parser().parse(document.body), 0, context)
+    headings = _walk(_parse(document.body, 1, context, whole=True), 0, context)
+    if context.tally.exceeded:
+        return context.issues  # the headings after the cap were never read: no section is missing for sure
     if document.source.kind is not SourceKind.PAGE:
         for level, text, line in headings:
             if level == 1:
@@ -141,19 +158,41 @@ def _normal(heading: str) -> str:
     return heading.strip().rstrip(":.").casefold()
 
 
+def _parse(text: str, line: int, context: _Context, *, whole: bool = False) -> list[Token]:
+    """The tokens of `text`, whose first line is body line `line`; none once the page is over a cap.
+    `whole`: the text of a whole file (a body, an included file), whose link definitions are counted
+    before markdown-it reads it."""
+    if context.tally.exceeded:
+        return []
+    try:
+        if whole:
+            limits.scan_definitions(text, context.tally)
+        return _parser().parse(text, {TALLY: context.tally})
+    except Exceeded as problem:
+        context.exceeded(problem, line)
+        return []
+
+
 def _walk(tokens: list[Token], offset: int, context: _Context) -> list[tuple[int, str, int]]:
     """Check tokens whose first line is body line `offset + 1`; returns the headings (level, text, line)."""
     headings: list[tuple[int, str, int]] = []
     line = offset + 1
+    outside = depth = context.tally.depth  # the lists, quotes and directives around these tokens
     for index, token in enumerate(tokens):
         if token.map:
             line = offset + token.map[0] + 1
+        if token.type in limits.OPENS:
+            depth += 1
+        elif token.type in limits.CLOSES:
+            depth -= 1
         if token.type == "heading_open":
             headings.append((int(token.tag[1]), tokens[index + 1].content, line))
         elif token.type in ("html_block", "html_inline"):
             _raw_html(token.content, line, context)
         elif token.type in ("fence", "colon_fence"):
+            context.tally.depth = depth  # a directive's content is parsed one level further in
             _fence(token, line, context)
+            context.tally.depth = outside
         elif token.type == "substitution_block":
             _substitution(token.content, line, context)
         elif token.type == "inline" and token.children:
@@ -164,7 +203,7 @@ def _walk(tokens: list[Token], offset: int, context: _Context) -> list[tuple[int
 def _markdown(text: str, line: int, context: _Context) -> None:
     """Text that MyST parses as Markdown (a title, a caption, a text option), starting on `line`."""
     if text.strip():
-        _walk(_parser().parse(text), line - 1, context)
+        _walk(_parse(text, line, context), line - 1, context)
 
 
 def _raw_html(content: str, line: int, context: _Context) -> None:
@@ -268,9 +307,22 @@ def _fence(token: Token, line: int, context: _Context) -> None:
     if rule.body is Body.NONE and body.strip():
         context.report(body_line, "directive-content", f"{shown} takes no content", "remove the lines inside it")
     elif rule.body is Body.MARKDOWN or name.lower() == "csv-table":  # CSV cells are Markdown to MyST too
-        _walk(_parser().parse(body), body_line - 1, context)
+        _content(body, body_line, line, context)
     if name.lower() == "include" and parsed.arguments:
         _checked_file(parsed.arguments[0], line, context)
+
+
+def _content(body: str, body_line: int, line: int, context: _Context) -> None:
+    """A directive's content (from body line `body_line`), one level deeper than the directive on `line`."""
+    tally = context.tally
+    if tally.depth + 1 > LIMITS["nesting"]:
+        context.exceeded(limits.too_deep(0), line)
+        return
+    tally.depth += 1
+    try:
+        _walk(_parse(body, body_line, context), body_line - 1, context)
+    finally:
+        tally.depth -= 1
 
 
 def _argument(name: str, rule: allowlist.Directive, argument: str, line: int, context: _Context) -> None:
@@ -288,11 +340,40 @@ def _option_offset(lines: list[str], option: str) -> int:
 
 
 def _checked_file(path: str, line: int, context: _Context) -> None:
-    """Check the Markdown an `{include}` (or a CSV table) pulls in, as if it were written here."""
+    """Check the Markdown an `{include}` (or a CSV table) pulls in, as if it were written here, and
+    count it towards the page's included files: each file is checked once, but counted every time it
+    is pulled in, with the files it pulls in itself (Sphinx expands every one of them)."""
     resolved, findings = targets.resolve(path, context.origin, "include")
-    if findings or resolved is None or not resolved.is_file() or resolved in context.visited:
+    if findings or resolved is None or not resolved.is_file() or context.tally.exceeded:
         return
-    context.visited.add(resolved)
+    chain = context.including or (context.document.source.path.resolve(),)  # the page's own: resolved when used
+    if resolved in chain:
+        context.exceeded(limits.include_cycle(0, path), line)
+        return
+    known = context.expansions.get(resolved)
+    if known is not None:  # checked already; Sphinx expands it again all the same
+        pulled, elements = known
+        context.again += elements
+    elif len(chain) > LIMITS["includes"]:
+        pulled = LIMITS["includes"]  # a chain this long is over the cap whatever lies below it
+    else:
+        before = context.tally.elements
+        pulled, again = _included(resolved, path, line, context, (*chain, resolved))
+        context.expansions[resolved] = (pulled, context.tally.elements - before + again)
+        context.again += again
+    context.pulled += 1 + pulled
+    if context.page is not None:
+        return
+    # the totals are the page's: reported on the page itself, at the include that goes over
+    if context.pulled > LIMITS["includes"]:
+        context.exceeded(limits.too_many_includes(0, context.pulled, path), line)
+    elif context.tally.elements + context.again > LIMITS["elements"]:
+        context.exceeded(limits.too_large(0), line)
+
+
+def _included(resolved: Path, path: str, line: int, context: _Context, chain: tuple[Path, ...]) -> tuple[int, int]:
+    """Check an included file (`chain`: the page and the files that include it, and itself); returns
+    how many files it pulls in itself, and the elements of those it pulls in more than once."""
     root = context.content_dir.parent.resolve()
     rel = resolved.relative_to(root).as_posix()
     size = resolved.stat().st_size
@@ -301,14 +382,15 @@ def _checked_file(path: str, line: int, context: _Context) -> None:
         context.issues.append(Issue(rel, 1, 1, "file-too-large",
                                     f"the included file is {size / 1e6:.2f} MB; content files may be at most "
                                     f"{limit / 1e6:g} MB (skillbook.max_file_size)", "split it into smaller files"))
-        return
+        return 0, 0
     try:
         text = resolved.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         context.report(line, "missing-file", f"`{path}` cannot be read as UTF-8 text", "save the file as UTF-8")
-        return
+        return 0, 0
     included = Document(Source(resolved, rel, SourceKind.PAGE), None, text, LineMap())
     # MyST resolves paths in an included file from the page it is included into, not from its own folder
-    inner = _Context(included, context.rules, context.issues, context.visited,
-                     context.page or context.document.source.path)
-    _walk(_parser().parse(text), 0, inner)
+    inner = _Context(included, context.rules, context.issues, context.expansions,
+                     context.page or context.document.source.path, context.tally, chain)
+    _walk(_parse(text, 1, inner, whole=True), 0, inner)
+    return inner.pulled, inner.again

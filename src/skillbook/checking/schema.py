@@ -2,6 +2,8 @@
 
 The checker runs Cerberus with our custom rules and turns each Cerberus error into an Issue
 with the line of the offending value, the field path, and a hint taken from the schema's `meta`.
+A schema's `regex` rules run on RE2 (no backtracking, see `precheck.schema_pattern`): one it cannot
+run is a configuration error, reported when the schemas are read.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from typing import Any
 from cerberus import TypeDefinition, Validator, errors
 from cerberus.schema import DefinitionSchema
 
-from skillbook.checking.precheck import Precheck
+from skillbook.checking.limits import LIMITS
+from skillbook.checking.precheck import PatternError, Precheck, schema_pattern
 from skillbook.errors import ConfigError
 from skillbook.issues import Issue
 from skillbook.reading.config import LANGUAGE_TAG, SEMVER
@@ -292,6 +295,18 @@ class ContentValidator(ContentRules, Validator):  # type: ignore[misc]
     types_mapping["integer"] = TypeDefinition("integer", (int,), (bool,))
     types_mapping["float"] = TypeDefinition("float", (float, int), (bool,))
 
+    def _validate_regex(self, pattern: str, field: str, value: Any) -> None:
+        """{'type': 'string'}"""
+        # Cerberus's own rule, on the engine that cannot backtrack (and the quick path's compiled pattern)
+        if not isinstance(value, str):
+            return
+        try:
+            compiled = schema_pattern(pattern)
+        except PatternError as exc:  # a rule the check at loading cannot reach (inside `anyof` ...)
+            raise ConfigError(f"schemas: the `regex` rule `{pattern}` cannot be used: {exc}") from None
+        if compiled.match(value) is None:
+            self._error(field, errors.REGEX_MISMATCH)
+
 
 CUSTOM_RULES = frozenset(name.removeprefix("_validate_") for name in vars(ContentRules)
                          if name.startswith("_validate_"))
@@ -437,6 +452,7 @@ def load_schemas(schemas_dir: Path, *, today: dt.date | None = None) -> SchemaSe
 @functools.lru_cache(maxsize=4)
 def _load_schemas(schemas_dir: Path, files: tuple[tuple[str, int, int], ...], today: dt.date | None) -> SchemaSet:
     common = read_schema_file(schemas_dir / "common.yml")
+    _check_patterns(common, "common.yml")
     terms, bands = read_vocabulary(schemas_dir / "vocabulary.yml")
     vocabulary = {name: {t.id: t.label for t in words} for name, words in terms.items()}
     vocabulary_sets = {name: set(words) for name, words in vocabulary.items()}
@@ -447,11 +463,42 @@ def _load_schemas(schemas_dir: Path, files: tuple[tuple[str, int, int], ...], to
     sections: dict[Kind, tuple[str, ...]] = {}
     for kind in (Kind.MODULE, Kind.SKILL, Kind.HOMEWORK):
         data = read_schema_file(schemas_dir / f"{kind.value}.yml")
+        _check_patterns(data.get("fields") or {}, f"{kind.value}.yml")
         field_meta[kind] = {**common, **(data.get("fields") or {})}
         sections[kind] = tuple((data.get("body") or {}).get("required_sections") or ())
     field_meta[Kind.PAGE] = read_schema_file(schemas_dir / "page.yml").get("fields") or {}
+    _check_patterns(field_meta[Kind.PAGE], "page.yml")
     validators = Validators(field_meta, {"vocabulary": vocabulary_sets, "aliases": aliases, "today": today})
     return SchemaSet(validators, field_meta, sections, vocabulary, terms, bands)
+
+
+def _check_patterns(fields: Any, file: str, path: tuple[str, ...] = ()) -> None:
+    """Compile every `regex` rule of one schema file's fields now, so that a pattern RE2 cannot run
+    stops the command at once, naming the file and the field."""
+    if not isinstance(fields, Mapping):
+        return
+    for name, rules in fields.items():
+        _check_rules(rules, file, (*path, str(name)))
+
+
+def _check_rules(rules: Any, file: str, path: tuple[str, ...]) -> None:
+    if not isinstance(rules, Mapping):
+        return
+    pattern = rules.get("regex")
+    if isinstance(pattern, str):
+        try:
+            schema_pattern(pattern)
+        except PatternError as exc:
+            raise ConfigError(f"schemas/{file}: the `regex` rule of `{'.'.join(path)}` cannot be used: {exc} "
+                              "(patterns run on RE2, which has no backreferences or lookaround; write the rule "
+                              "without them)") from None
+    for key in ("keysrules", "valuesrules"):
+        _check_rules(rules.get(key), file, path)
+    kinds = rules.get("type")
+    if "list" in ((kinds,) if isinstance(kinds, str) else tuple(kinds or ())):
+        _check_rules(rules.get("schema"), file, path)  # the rules of every item
+    else:
+        _check_patterns(rules.get("schema"), file, path)  # the fields of a mapping
 
 
 def check_front_matter(
@@ -460,6 +507,16 @@ def check_front_matter(
     """Validate one document's front matter: the normalized data, its issues (one per mistake), and
     the top-level fields with a problem. Values the YAML loader already reported (an impossible date,
     a line set aside after a syntax error) are not reported a second time."""
+    data, issues, faulty = _check_schema(schemas, kind, rel, meta)
+    too_large = _worksheet_size(rel, meta) if kind is Kind.HOMEWORK else None
+    if too_large is None:
+        return data, issues, faulty
+    return data, [*issues, too_large], faulty | {"fields"}
+
+
+def _check_schema(
+    schemas: SchemaSet, kind: Kind, rel: str, meta: LoadedYaml
+) -> tuple[dict[str, Any], list[Issue], frozenset[str]]:
     quick = schemas.validators.precheck(kind)(meta.data)
     if quick is not None:
         return quick, [], frozenset()
@@ -479,6 +536,38 @@ def check_front_matter(
     faulty = frozenset(str(e.document_path[0]) for e in _leaves(validator._errors) if e.document_path)
     normalized = validator.document if isinstance(validator.document, dict) else meta.data
     return dict(normalized), issues, faulty
+
+
+def _worksheet_size(rel: str, meta: LoadedYaml) -> Issue | None:
+    """A worksheet's paper form draws a box for every grid cell, option and rating point, and WeasyPrint
+    takes time and memory for each: their total is capped (the lists' own caps multiply)."""
+    fields = meta.data.get("fields") if isinstance(meta.data, dict) else None
+    if not isinstance(fields, list):
+        return None
+    boxes = sum(_boxes(field) for field in fields)
+    cap = LIMITS["worksheet-boxes"]
+    if boxes <= cap:
+        return None
+    where = meta.key_position(("fields",))
+    return Issue(rel, where.line, where.column, "worksheet-too-large",
+                 f"the worksheet has {boxes} boxes to fill in (grid cells, options and rating points); "
+                 f"a worksheet may have at most {cap}", "split it into several worksheets")
+
+
+def _boxes(field: Any) -> int:
+    if not isinstance(field, dict):
+        return 0
+    kind, rows, columns, options = field.get("type"), field.get("rows"), field.get("columns"), field.get("options")
+    if kind == "grid" and isinstance(rows, list):
+        width = len(COLUMN_SETS.get(columns, ())) if isinstance(columns, str) else \
+            len(columns) if isinstance(columns, list) else 1
+        return len(rows) * max(width, 1)
+    if kind in ("choice", "checklist") and isinstance(options, list):
+        return len(options)
+    low, high = field.get("min"), field.get("max")
+    if kind == "rating" and isinstance(low, int) and isinstance(high, int):
+        return max(1, min(high - low + 1, MAX_RATING_STEPS))  # a wider scale is refused by its own rule
+    return 1
 
 
 def _already_reported(path: PathKey, error: Any, meta: LoadedYaml) -> bool:
@@ -600,9 +689,13 @@ def _translate(error: Any, rel: str, meta: LoadedYaml, fields: dict[str, Any], m
         limit = error.constraint
         size = len(value) if hasattr(value, "__len__") else 0
         unit = "characters" if isinstance(value, str) else "items"
-        word = "at least" if code == errors.MIN_LENGTH.code else "at most"
-        message = f"{name} has {size} {unit}; it needs {word} {limit}"
-        hint = hint or ("shorten it" if code == errors.MAX_LENGTH.code else f"add more (e.g. `{example}`)")
+        word = "needs at least" if code == errors.MIN_LENGTH.code else "may have at most"
+        message = f"{name} has {size} {unit}; it {word} {limit}"
+        if code == errors.MAX_LENGTH.code and unit == "items":
+            # the schema's hint says what one item is; too many of them is another matter
+            hint = "remove some; a longer list is better split between several skills or worksheets"
+        else:
+            hint = hint or ("shorten it" if code == errors.MAX_LENGTH.code else f"add more (e.g. `{example}`)")
     elif code in (errors.MIN_VALUE.code, errors.MAX_VALUE.code):
         rule = "range"
         word = "minimum" if code == errors.MIN_VALUE.code else "maximum"

@@ -183,6 +183,11 @@ def _read_notebook(source: Source, text: str) -> tuple[Document | None, list[Iss
             issues.append(Issue(source.rel, where[line_index] if line_index < len(where) else first, 1, *hidden[:3]))
             cell.source = CONTROL_CHARACTERS.sub("\ufffd", cell.source)
             lines = cell.source.splitlines()
+        if _left_open(cell.source):
+            issues.append(Issue(source.rel, first, 1, "notebook-open-block",
+                                f"cell {index + 1} ends inside a code block or directive that it never closes",
+                                "close the block (its closing fence, e.g. ``` or :::) in the same cell: each cell "
+                                "is read on its own when the page is built"))
         if cell.get("attachments"):
             issues.append(Issue(source.rel, first, 1, "notebook-attachment",
                                 f"cell {index + 1} embeds a file (an attachment), which is never checked",
@@ -214,6 +219,21 @@ def _read_notebook(source: Source, text: str) -> tuple[Document | None, list[Iss
     return Document(source, meta, "\n".join(body_parts), line_map, front_matter_line), issues
 
 
+_SENTINEL = "skillbook-end-of-cell-7f3a"
+
+
+def _left_open(text: str) -> bool:
+    """Whether something opened in a cell (a code fence, a directive) runs on past its end. MyST-NB
+    reads each cell on its own and validate reads the cells joined: such a cell would hide the next
+    cells from validate, inside a block that the build never sees."""
+    if not any(mark in text for mark in ("```", "~~~", ":::", "<")):
+        return False  # nothing else a blank line does not end
+    from skillbook.reading.myst import myst_markdown  # notebooks only: a Markdown page never needs it here
+
+    tokens = myst_markdown().parse(f"{text}\n\n{_SENTINEL}\n")
+    return not any(t.type == "inline" and t.level == 1 and t.content == _SENTINEL for t in tokens)
+
+
 def _key_line(raw_lines: list[str], key: str) -> int:
     """The line of a notebook-level metadata key (nbformat writes the notebook's metadata after the cells)."""
     needle = json.dumps(key) + ":"
@@ -234,28 +254,54 @@ def _meta_issues(source: Source, meta: LoadedYaml, line: int) -> list[Issue]:
     return issues
 
 
+# How far past where the previous source line ended its successor is looked for, beyond its own
+# length: nbformat puts it on the next line, after the indentation.
+_NEARBY = 256
+
+
 def _locate_cell_lines(raw_lines: list[str], sources: list[str]) -> list[list[int]]:
     """For every cell, the line in the .ipynb file of each of its source lines.
 
     nbformat writes a cell's keys in order with `"source"` last, and its source as a JSON list
-    with one string per file line, so a forward search finds each line. A cell with no source
-    gets the line of its `"source"` key.
+    with one string per file line, so each line is found right after the previous one, on the next
+    file line (a line ending in a newline) or the same one. A cell with no source gets the line of its
+    `"source"` key. A line not found there (a writer that escapes it differently, a source written as
+    one string) gets the line after the previous one, but never a line past the next cell's key: the
+    search never reads on through the rest of the file, so any notebook is located in time linear in
+    its size, and a cell that cannot be found does not lose the cells after it.
     """
     located: list[list[int]] = []
-    cursor = 0
+    text = "\n".join(raw_lines)  # one separator a line, so an offset in it tells its line
+    starts = [0] * len(raw_lines)  # where each line begins in `text`
+    for index in range(1, len(raw_lines)):
+        starts[index] = starts[index - 1] + len(raw_lines[index - 1]) + 1
+    keys = [index for index, line in enumerate(raw_lines) if '"source":' in line]
+    next_key = 0  # into `keys`; like the cursor, it only moves forward
+    last = max(len(raw_lines) - 1, 0)
+    cursor = position = 0  # the file line, and the offset in `text`, where the next search starts
     for source in sources:
-        key = next((i for i in range(cursor, len(raw_lines)) if '"source":' in raw_lines[i]), cursor)
-        cursor = key
+        while next_key < len(keys) and keys[next_key] < cursor:
+            next_key += 1
+        key = cursor = keys[next_key] if next_key < len(keys) else cursor
+        position = max(position, starts[cursor] if starts else 0)
+        # the next cell's key: this cell's lines are before it
+        end = keys[next_key + 1] - 1 if next_key + 1 < len(keys) else last
+        limit = starts[end + 1] if end + 1 < len(starts) else len(text)
         lines: list[int] = []
         for line in source.splitlines(keepends=True):
-            needles = {json.dumps(line, ensure_ascii=False)[:-1], json.dumps(line)[:-1]}
-            for index in range(cursor, len(raw_lines)):
-                if any(needle in raw_lines[index] for needle in needles):
-                    cursor = index
-                    break
+            # as nbformat writes it, and with every character outside ASCII escaped: the first found
+            spellings = ((text.find(needle, position, min(position + len(needle) + _NEARBY, limit)), needle)
+                         for needle in {json.dumps(line, ensure_ascii=False)[:-1], json.dumps(line)[:-1]})
+            found, needle = min(((at, needle) for at, needle in spellings if at >= 0), default=(-1, ""))
+            if found >= 0:
+                while cursor < last and starts[cursor + 1] <= found:
+                    cursor += 1
+                position = found + len(needle)
             lines.append(cursor + 1)
             if line.endswith("\n"):
-                cursor = min(cursor + 1, len(raw_lines) - 1)
+                cursor = max(cursor, min(cursor + 1, end))
+                position = max(position, starts[cursor] if starts else 0)
         located.append(lines or [key + 1])
-        cursor = min(cursor + 1, max(len(raw_lines) - 1, 0))
+        cursor = min(cursor + 1, last)
+        position = max(position, starts[cursor] if starts else 0)
     return located
