@@ -384,6 +384,8 @@ def test_lines_that_cannot_be_found_cost_no_search_of_the_rest_of_the_file() -> 
     located = _located(text)
     assert time.monotonic() - started < 5
     file_lines = text.splitlines()
+    keys = [number for number, line in enumerate(file_lines, start=1) if '"source":' in line]
+    assert [where[0] for where in located[1:]] == [key + 1 for key in keys[1:]]  # each cell where it starts
     assert all(file_lines[number - 1].strip().startswith('"b') for where in located[1:] for number in where)
 
 

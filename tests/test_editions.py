@@ -238,8 +238,8 @@ def editions_project(root: Path) -> Path:
                                       + "\n---"),
         nbformat.v4.new_markdown_cell(body + NOTE.replace("Xylophonequail", "Quokkanotebook")),
         nbformat.v4.new_markdown_cell(NOTEBOOK_NOTE),
-        # a code block left open at the end of a cell: the next cell is Markdown to MyST-NB
-        nbformat.v4.new_markdown_cell("````text\nan open code block"),
+        # a code block in a cell of its own (one left open is refused: `notebook-open-block`), then a note
+        nbformat.v4.new_markdown_cell("````text\nan example code block\n````"),
         nbformat.v4.new_markdown_cell("```{clinician-note}\nQuokka-cell teaching point.\n```"),
     ]
     return write_project(root, {
