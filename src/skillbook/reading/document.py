@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from skillbook.issues import Issue
@@ -228,10 +229,20 @@ def _left_open(text: str) -> bool:
     cells from validate, inside a block that the build never sees."""
     if not any(mark in text for mark in ("```", "~~~", ":::", "<")):
         return False  # nothing else a blank line does not end
+    tokens = _block_parser().parse(f"{text}\n\n{_SENTINEL}\n")
+    return not any(t.type == "inline" and t.level == 1 and t.content == _SENTINEL for t in tokens)
+
+
+@cache
+def _block_parser() -> Any:
+    """The shared parser reading blocks only: no inline rules, task items or link definitions, whose
+    work can grow with the square of a cell (the caps that bound them run later, on the body)."""
     from skillbook.reading.myst import myst_markdown  # notebooks only: a Markdown page never needs it here
 
-    tokens = myst_markdown().parse(f"{text}\n\n{_SENTINEL}\n")
-    return not any(t.type == "inline" and t.level == 1 and t.content == _SENTINEL for t in tokens)
+    md = myst_markdown()
+    md.core.ruler.disable([rule for rule in md.core.ruler.get_active_rules() if rule not in ("normalize", "block")])
+    md.block.ruler.disable("reference")
+    return md
 
 
 def _key_line(raw_lines: list[str], key: str) -> int:
