@@ -16,7 +16,7 @@ from typing import Any
 from skillbook.issues import Issue
 from skillbook.reading.allowlist import CONTROL_CHARACTERS, control_character_problem, reserved_key
 from skillbook.reading.discover import Kind, Source
-from skillbook.reading.frontmatter import FENCE, find_front_matter, split_lines, starts_like_front_matter
+from skillbook.reading.frontmatter import FENCE, FrontMatter, find_front_matter, split_lines, starts_like_front_matter
 from skillbook.reading.placenames import KIND_NOUNS
 from skillbook.reading.yamlload import LoadedYaml, load_yaml
 
@@ -91,10 +91,10 @@ def _control_characters(source: Source, text: str) -> list[Issue]:
 def _read_markdown(source: Source, text: str) -> tuple[Document | None, list[Issue]]:
     lines = split_lines(text)
     needs_meta = source.kind is not Kind.PAGE
-    fence = fence_problem(source, lines, 1)
+    found = find_front_matter(lines)
+    fence = _fence_problem(source, lines, found, 1)
     if fence is not None:
         return None, [fence]
-    found = find_front_matter(lines)
     if found is None:
         issues = []
         if needs_meta:
@@ -111,12 +111,11 @@ def _read_markdown(source: Source, text: str) -> tuple[Document | None, list[Iss
     return document, _meta_issues(source, meta, 2 if close > 1 else 1)
 
 
-def fence_problem(source: Source, lines: list[str], first_line: int) -> Issue | None:
+def _fence_problem(source: Source, lines: list[str], found: FrontMatter | None, first_line: int) -> Issue | None:
     """Front matter that readers could disagree about: a first line that starts with `---` but is
     not exactly `---`, a block that never closes, or one closed by anything but `---` or `...`."""
     if not starts_like_front_matter(lines):
         return None
-    found = find_front_matter(lines)
     if found is not None and found.exact:
         return None
     if found is not None and found.opening_exact:
@@ -196,8 +195,8 @@ def _read_notebook(source: Source, text: str) -> tuple[Document | None, list[Iss
         issues.extend(Issue(source.rel, first, 1, *refused) for key in cell.metadata
                       if (refused := reserved_key(key)))
         if index == 0 and starts_like_front_matter(lines):
-            fence = fence_problem(source, lines, first)
             found = find_front_matter(lines)
+            fence = _fence_problem(source, lines, found, first)
             if fence is not None or found is None:
                 issues.append(fence or Issue(source.rel, first, 1, "front-matter-unclosed",
                                              "the front matter in the first cell is never closed",
