@@ -119,8 +119,8 @@ def next_page(base: str, first: str, second: str, offline: bool) -> dict[str, fl
 def offline_copy(site: Path) -> dict[str, float]:
     """What the service worker fetches in the background after a first visit: files and gzip KB."""
     worker = (site / "sw.js").read_text(encoding="utf-8")
-    paths = [*json.loads(worker.split("const FIRST = ", 1)[1].split(";", 1)[0]),
-             *json.loads(worker.split("const REST = ", 1)[1].split(";", 1)[0])]
+    data = json.loads(worker.split("const SKILLBOOK = ", 1)[1].split(";\n", 1)[0])  # the worker's one line of data
+    paths = [*data["first"], *data["rest"]]
     total = sum(len(gzip.compress((site / p).read_bytes(), mtime=0)) for p in paths)
     return {"offline_files": len(paths), "offline_kb": round(total / 1024, 1)}
 

@@ -170,6 +170,18 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["SKILLBOOK_CACHE_DIR"] = tempfile.mkdtemp(prefix="skillbook-test-cache-")
 
 
+# what a copy of the repository to build leaves out: outputs, caches, git, and node_modules (hundreds of
+# MB of test tools: LHC-Forms, Lighthouse) that no build reads
+NOT_COPIED = shutil.ignore_patterns("build", "_build", ".git", ".*cache*", "__pycache__", "node_modules", ".benchmarks",
+                                    ".hypothesis", "*.egg-info")
+
+
+def copy_repository(root: Path) -> Path:
+    """The repository's project (content, configuration, schemas) at `root`, to build there."""
+    shutil.copytree(REPO, root, ignore=NOT_COPIED)
+    return root
+
+
 def write_project(root: Path, files: dict[str, str | bytes | None] | None = None) -> Path:
     """The base project at `root` with `files` added, replaced (text/bytes) or removed (None)."""
     shutil.copytree(REPO / "schemas", root / "schemas")

@@ -290,4 +290,4 @@ def test_the_safety_plan_comes_first_at_the_top_band_and_the_coaching_card_is_ha
     width, height = float(card.mediabox.width), float(card.mediabox.height)
     assert (round(width), round(height)) == (420, 595)  # A5, to keep by the phone
     search: dict[str, Any] = json.loads((plan_build / "site/skillbook-search.json").read_text(encoding="utf-8"))
-    assert search["plan"]["u"] == "content/homework/my-safety-plan.html"
+    assert search["plan"]["u"] == "fill/my-safety-plan.html"  # the client's own plan, or the form to make one

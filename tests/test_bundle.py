@@ -248,7 +248,7 @@ def test_manifest_describes_every_file_with_size_hash_mediatype_and_schema(bundl
     assert manifest["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
     assert (manifest["name"], manifest["title"], manifest["version"]) == ("skillbook-handbook", "Test handbook",
                                                                           "1.0.0")
-    assert manifest["formatVersion"] == FORMAT_VERSION == "2.0.0"
+    assert manifest["formatVersion"] == FORMAT_VERSION == "2.1.0"
     assert manifest["created"] == "2026-01-01T00:00:00Z"
     assert manifest["licenses"] == [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
                                      "title": "Creative Commons Attribution 4.0 International"}]

@@ -15,7 +15,7 @@ import pytest
 from fhir.resources.R4B.questionnaire import Questionnaire
 from jsonschema import Draft202012Validator
 
-from conftest import REPO, SKILL
+from conftest import REPO, SKILL, copy_repository
 from skillbook.bundle import diff_bundles, load, source_date, write_bundle
 from skillbook.bundle.diff import Level
 from skillbook.bundle.schemas import SCHEMA_NAMES
@@ -33,7 +33,7 @@ DRAFT = SKILL.replace("id: sample-skill", "id: zz-unfinished").replace("title: S
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("shipped") / "repo"
-    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns("build", "_build", ".git", ".*cache*", "__pycache__"))
+    copy_repository(root)
     (root / "content/skills/mindfulness/zz-unfinished.md").write_text(DRAFT, encoding="utf-8")  # a draft to leave out
     project = load_project(root)
     result = validate(project)  # not strict: whether every book page is in _toc.yml is not the bundle's business

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from conftest import REPO, SKILL, write_project
-from skillbook.bundle import load
+from skillbook.bundle import FORMAT_VERSION, load
 
 pytestmark = pytest.mark.slow
 
@@ -82,7 +82,7 @@ def test_the_changelog_lists_the_changes_in_the_bundle_and_on_the_site(releases:
     first = load(releases["store"] / "1.0.0")
     assert first.changelog == {"version": "1.0.0", "previous": None, "required": "none", "changes": []}
     second = load(releases["store"] / "1.0.1")  # verified: hashes and schemas, changelog.json included
-    assert second.changelog["previous"] == {"version": "1.0.0", "formatVersion": "2.0.0"}
+    assert second.changelog["previous"] == {"version": "1.0.0", "formatVersion": FORMAT_VERSION}
     assert second.changelog["required"] == "patch"
     change = next(c for c in second.changelog["changes"] if c["id"] == "sample-skill")
     assert change["kind"] == "skill" and change["change"] == "changed"

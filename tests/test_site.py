@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONFIG, HOMEWORK, REPO, SKILL, TOC, start_preview, write_project
+from conftest import CONFIG, HOMEWORK, SKILL, TOC, copy_repository, start_preview, write_project
 from skillbook.reading.project import load_project
 
 pytestmark = pytest.mark.slow
@@ -305,7 +305,7 @@ def test_a_latex_build_keeps_every_card(tmp_path: Path) -> None:
 
 def test_shipped_handbook_builds(tmp_path: Path) -> None:
     root = tmp_path / "repo"
-    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns("build", "_build", ".git", ".*cache*", "__pycache__"))
+    copy_repository(root)
     result = skillbook(root, "build", "--strict")
     assert result.returncode == 0, result.stdout + result.stderr
     site = root / "build" / "site"

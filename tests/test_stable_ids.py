@@ -285,10 +285,10 @@ def test_paper_and_forms_take_every_generated_word_from_the_table(conditional: P
     module = result.handbook.modules[0]
     site: list[nodes.Node] = []
     for homework in result.handbook.homework:
-        site += [sb.homework_card(homework, homework.docname, module, [], "worksheets/x.pdf"),
+        site += [sb.homework_card(homework, homework.docname, module, [], "worksheets/x.pdf", "fill/x.html"),
                  sb.review_footer(homework)]
     for skill in result.handbook.skills:
-        site += [sb.skill_card(skill, skill.docname, module, vocabulary, "content/find-a-skill", [], [], {}),
+        site += [sb.skill_card(skill, skill.docname, module, vocabulary, "content/find-a-skill", [], [], {}, {}),
                  sb.review_footer(skill)]
     shown = [node.astext() for node in site]
     # the pocket pages and the crisis box printed with every site page
@@ -297,7 +297,19 @@ def test_paper_and_forms_take_every_generated_word_from_the_table(conditional: P
 
     pages = [pocket_body(skill, "skill.html", "cards.pdf") for skill in result.handbook.skills]
     pages.append(print_crisis_box(SiteData(project, result.handbook, {})))
-    shown += [text for html in pages for text in re.findall(r">([^<]+)<", html)]
+    # the companion's pages: the fill page of every item and of the own card, and the list of them
+    from skillbook.site import companion
+
+    words = wording.words_for("xx")
+    links = companion.Links(about="a.html", pdf="b.pdf", index="i.html", crisis="c.html")
+    payload = companion.page_data(form=None, config=project.config, words=words, links=links, forms=[], plan=None)
+    for item in (*result.handbook.homework, companion.own_card("xx")):
+        pages.append(companion.fill_body(item, payload, words))
+    pages.append(companion.index_body(payload, words))
+    pages.append(companion.own_card_placeholder("own.html", words))
+    # what pages show (a companion page's JSON block is data for its script, not text)
+    shown += [text for html in pages for text in re.findall(r">([^<]+)<", re.sub(r"<script\b.*?</script>", "", html,
+                                                                                   flags=re.S))]
     leftover = {w for text in shown for w in re.findall(r"[A-Za-z]+", re.sub(r"⟪[^⟫]*⟫", " ", text))
                 if w not in author_words}
     assert not leftover, " ".join(sorted(leftover))

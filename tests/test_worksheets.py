@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from conftest import HOMEWORK, REPO, MakeProject, write_project
+from conftest import HOMEWORK, MakeProject, copy_repository, write_project
 from skillbook.checking.validate import validate
 from skillbook.reading.project import load_project
 from skillbook.reading.wording import words_for
@@ -247,8 +247,7 @@ def test_site_links_and_serves_the_pdfs(make_project: MakeProject, capsys: pytes
 def shipped(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Path], int]:
     """The shipped handbook's PDFs, rendered once for the tests below."""
     root = tmp_path_factory.mktemp("shipped") / "repo"
-    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns("build", "_build", ".git", ".*cache*", "__pycache__",
-                                                              "node_modules"))
+    copy_repository(root)
     files, rendered_count, _ = render(root, root / "out", root / "cache")
     return root, files, rendered_count
 

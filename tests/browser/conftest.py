@@ -15,7 +15,6 @@ import functools
 import http.server
 import os
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -25,6 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from conftest import copy_repository
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
@@ -97,9 +98,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh build of the shipped handbook (never a stale build/ of the working tree)."""
     root = tmp_path_factory.mktemp("browser") / "repo"
-    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(
-        "build", "_build", ".git", ".*cache*", "__pycache__", "node_modules", ".benchmarks", ".hypothesis",
-        "*.egg-info"))
+    copy_repository(root)
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
     env.pop("GITHUB_ACTIONS", None)
     result = subprocess.run([sys.executable, "-P", "-m", "skillbook", "build"], cwd=root, capture_output=True,
@@ -266,6 +265,8 @@ def crawl(browser: Browser, site: Site) -> Iterator[Crawl]:
             assert page.url.split("?")[0] == site.url + path.split("?")[0], f"{path} did not stay on screen"
             if path.startswith("search.html"):
                 page.wait_for_selector("#sb-results h2")  # the results are written by script
+            if path.startswith("fill/"):
+                page.wait_for_selector(".sb-fill[data-ready]")  # the form is drawn by script: scanned drawn
             for scheme in SCHEMES:
                 page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
                 settle(page)

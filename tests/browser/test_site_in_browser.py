@@ -240,8 +240,9 @@ def assert_focus_indicator(focus: dict[str, Any]) -> None:
 
 def test_keyboard_reaches_the_crisis_link_first_then_skip_to_content(new_page: NewPage, handbook: Any,
                                                                     site: Site) -> None:
-    """Tab 1: the crisis link, with a focus ring; Tab 2: "Skip to main content", shown on focus; Enter
-    jumps into the content; Enter on the crisis link opens the crisis page."""
+    """Tab 1: the crisis link, with a focus ring; Tab 2: "My safety plan" (the client's own); Tab 3:
+    "Skip to main content", shown on focus; Enter jumps into the content; Enter on the crisis link
+    opens the crisis page."""
     skill = page_types(handbook)["skill"]
     page = new_page()
     page.goto(skill + ".html")
@@ -250,6 +251,15 @@ def test_keyboard_reaches_the_crisis_link_first_then_skip_to_content(new_page: N
     assert "skillbook-crisis-link" in focus["cls"], focus
     assert_focus_indicator(focus)
     assert focus["top"] >= 0 and focus["bottom"] <= 720
+    page.keyboard.press("Tab")
+    focus = page.evaluate(FOCUS)
+    assert "skillbook-plan-link" in focus["cls"], focus
+    assert_focus_indicator(focus)
+    if page.locator("[data-quick-exit]").count():  # a page about relationships: the quick exit comes next
+        page.keyboard.press("Tab")
+        focus = page.evaluate(FOCUS)
+        assert focus["text"] == "Quick exit", focus
+        assert_focus_indicator(focus)
     page.keyboard.press("Tab")
     focus = page.evaluate(FOCUS)
     assert focus["text"] == "Skip to main content", focus

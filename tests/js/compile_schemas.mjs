@@ -12,10 +12,10 @@ const schemas = readdirSync(folder).filter((f) => f.endsWith(".schema.json")).so
   .map((f) => [f, JSON.parse(readFileSync(join(folder, f), "utf8"))]);
 const problems = [];
 for (const [file, schema] of schemas) {
-  try { ajv.addSchema(schema); } catch (error) { problems.push(`${file}: ${error.message}`); }
+  try { ajv.addSchema(schema); } catch (error) { problems.push(`${file}: ${String(error)}`); }
 }
 for (const [file, schema] of schemas) {
-  try { ajv.getSchema(schema.$id) || problems.push(`${file}: not compiled`); } catch (error) { problems.push(`${file}: ${error.message}`); }
+  try { ajv.getSchema(schema.$id) || problems.push(`${file}: not compiled`); } catch (error) { problems.push(`${file}: ${String(error)}`); }
 }
 for (const line of problems) console.log(line);
 process.exit(problems.length ? 1 : 0);

@@ -25,7 +25,7 @@ from skillbook.reading.textmessage import text_message
 from skillbook.reading.vocabulary import Band, Term
 from skillbook.reading.wording import words_for
 
-FORMAT_VERSION = "2.0.0"
+FORMAT_VERSION = "2.1.0"
 CRISIS = "crisis.json"  # the crisis services, at the bundle's root
 CHANGELOG = "changelog.json"  # what changed since the previous release (skillbook.bundle.changelog)
 FORMAT_MAJOR = int(FORMAT_VERSION.split(".")[0])
@@ -288,6 +288,8 @@ def field_json(field: Field, skills: frozenset[str], *, row: bool = False) -> di
         data["skill"] = field.skill
     if field.write_in:
         data["write_in"] = True
+    if field.start_here:
+        data["start_here"] = True
     return data
 
 

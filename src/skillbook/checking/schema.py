@@ -172,6 +172,7 @@ class ContentRules:
         if not constraint or not isinstance(value, list):
             return
         earlier: dict[str, dict[str, Any]] = {}
+        starts: list[int] = []
         for index, item in enumerate(value):
             if not isinstance(item, dict):
                 continue
@@ -182,6 +183,13 @@ class ContentRules:
                     self._error(field, _custom("show-if", problem[0], problem[1], (index, "show_if", problem[2])))
             if isinstance(item.get("id"), str):
                 earlier.setdefault(item["id"], item)
+            if item.get("start_here") is True:
+                starts.append(index)
+        for index in starts[1:]:  # the client's own copy opens at one place
+            self._error(field, _custom("start-here", f"the {ordinal(starts[0] + 1)} and the {ordinal(index + 1)} "
+                                       "field both have `start_here`",
+                                       "keep `start_here: true` on the one field the client's own copy opens at",
+                                       (index, "start_here")))
 
     def _validate_columns(self, constraint: bool, field: str, value: Any) -> None:
         """{'type': 'boolean'}"""

@@ -64,6 +64,8 @@ class ProjectConfig:
     copyright: str = ""  # the book's `copyright` (a year or a line of text)
     jurisdiction: tuple[str, ...] = ()  # ISO 3166-1 country codes the content is written for
     paper_size: str = "A4"
+    # where "Quick exit" leaves for: a neutral page on another site, so the handbook is not what shows
+    quick_exit: str = "https://www.google.com/"
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     root_page: str = "content/index"
     crisis_page: str = "content/crisis"
@@ -220,6 +222,7 @@ SKILLBOOK = _mapping({
     "base_url": Rule(_https, hint="the address the handbook is published at, e.g. https://example.org/handbook"),
     "publisher": Rule(_plain_text), "jurisdiction": _list(Rule(_country)),
     "require_review": BOOLEAN, "paper_size": Rule(_one_of("A4", "letter")),
+    "quick_exit": Rule(_https, hint="a neutral page to leave for at once, e.g. https://www.bbc.co.uk/weather"),
     "max_file_size": Rule(_whole_number, hint="the largest content file in bytes, e.g. 1000000"),
     "pages": _mapping({"root": Rule(_page), "crisis": Rule(_page), "finder": Rule(_page),
                        "start": _list(Rule(_page)), "end": _list(Rule(_page))}),
@@ -353,6 +356,7 @@ def load_config(path: Path) -> ProjectConfig:
         copyright=str(data.get("copyright") or ""),
         jurisdiction=tuple(str(c) for c in section.get("jurisdiction") or ()),
         paper_size=str(section.get("paper_size", "A4")),
+        quick_exit=str(section.get("quick_exit") or "https://www.google.com/").strip(),
         max_file_size=int(section.get("max_file_size", DEFAULT_MAX_FILE_SIZE)),
         root_page=str(pages.get("root") or "content/index"),
         crisis_page=str(pages.get("crisis") or "content/crisis"),

@@ -153,6 +153,7 @@ class Field:
     show_if: Condition | None = None
     skill: str = ""  # a grid row that records one skill
     write_in: bool = False  # a grid row the reader names (another urge, emotion or action)
+    start_here: bool = False  # the client's own copy on the phone opens here (a safety plan's first step)
 
     def option_label(self, option_id: str) -> str:
         """The label of one of the field's options (the id itself when there is no such option)."""
@@ -270,6 +271,7 @@ def _field(data: dict[str, Any], language: str) -> Field:
         crisis_services=bool(data.get("crisis_services")),
         show_if=Condition(condition["field"], condition["answer"]) if condition else None,
         skill=data.get("skill", ""), write_in=bool(data.get("write_in")),
+        start_here=bool(data.get("start_here")),
     )
 
 

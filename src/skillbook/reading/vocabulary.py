@@ -43,6 +43,7 @@ class Term:
     label: str
     aliases: tuple[str, ...] = ()
     crisis_first: bool = False  # wherever it leads to skills, crisis help and the safety plan come first
+    quick_exit: bool = False  # pages about it (abuse, relationships) have a quick exit: someone may be watching
 
 
 def read_schema_file(path: Path) -> dict[str, Any]:
@@ -73,18 +74,20 @@ def read_vocabulary(path: Path) -> tuple[dict[str, tuple[Term, ...]], tuple[Band
             if not (isinstance(entry, dict) and isinstance(entry.get("id"), str) and SLUG.fullmatch(entry["id"])
                     and isinstance(entry.get("label"), str)):
                 raise ConfigError(f"schemas/vocabulary.yml: each entry needs a slug `id` and a `label` {where}")
-            unknown = set(entry) - {"id", "label", "aliases", "crisis_first"}
+            unknown = set(entry) - {"id", "label", "aliases", "crisis_first", "quick_exit"}
             aliases = entry.get("aliases") or []
             if unknown or not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases) \
-                    or not isinstance(entry.get("crisis_first", False), bool):
+                    or not isinstance(entry.get("crisis_first", False), bool) \
+                    or not isinstance(entry.get("quick_exit", False), bool):
                 raise ConfigError(f"schemas/vocabulary.yml: an entry has `id`, `label`, `aliases` (a list of words) "
-                                  f"and `crisis_first` (true or false) only {where}")
+                                  f"`crisis_first` and `quick_exit` (true or false) only {where}")
             for alias in aliases:
                 other = aliases_seen.setdefault(alias.casefold(), entry["id"])
                 if other != entry["id"]:
                     raise ConfigError(f"schemas/vocabulary.yml: the alias `{alias}` belongs to both `{other}` and "
                                       f"`{entry['id']}`; give it to one of them {where}")
-            words.append(Term(entry["id"], entry["label"], tuple(aliases), bool(entry.get("crisis_first", False))))
+            words.append(Term(entry["id"], entry["label"], tuple(aliases), bool(entry.get("crisis_first", False)),
+                              bool(entry.get("quick_exit", False))))
         vocabulary[name] = tuple(words)
     return vocabulary, bands
 

@@ -91,6 +91,8 @@ EN: dict[str, Phrase] = {
     "site.feelings": "Feelings", "site.situations": "Situations",
     "site.type": "Type", "site.how_often": "How often", "site.time": "Time",
     "site.download": "Download the printable, fillable PDF of “{title}”",
+    "site.fill": "Fill in “{title}” on this phone (kept on the phone, sent only if you choose)",
+    "site.fill_short": "fill in on this phone", "pocket.fill": "Fill in “{title}” on this phone",
     "site.practises": "Skills it practises", "site.form_asks": "What the form asks", "site.required": " (required)",
     "site.not_reviewed": "Not yet clinically reviewed. ",
     "site.not_reviewed_text": "No clinician has reviewed this page yet. Use it together with your treatment team, "
@@ -137,6 +139,139 @@ EN: dict[str, Phrase] = {
     "form.name": "Name", "form.number": "Number",
     "text.safety": "Safety: {cautions}",
     "text.part": "{name} ({part}/{parts}): {steps}",
+    # the companion: forms filled on the phone, kept on it, sent only when the client chooses
+    "companion.quick_exit": "Quick exit",
+    "companion.about": "About this form", "companion.pdf": "Printable PDF", "companion.all_forms": "All my forms",
+    "companion.no_script": "Filling this in on your phone needs JavaScript, which is switched off. You can print "
+                           "the form and fill it in on paper:",
+    "companion.private": "What you write here stays on this phone. Nothing is sent anywhere unless you send it.",
+    "companion.home_title": "My forms", "companion.home_intro": "Your worksheets, diary card and safety plan, "
+                                                                "to fill in on this phone.",
+    "companion.assigned": "This week's homework", "companion.assigned_by": "Set up by {name}",
+    "companion.entries": "What I have filled in", "companion.entries_none": "Nothing filled in yet.",
+    "companion.new_entry": "Start a new one", "companion.open_entry": "Open",
+    "companion.delete_entry": "Delete this one", "companion.delete_entry_confirm": "Delete this entry from this phone?",
+    "companion.entry_of": "{date}", "companion.saved": "Saved on this phone.",
+    "companion.saved_at": "Saved on this phone at {time}.",
+    "companion.not_saved": "Could not save on this phone: {reason}",
+    "companion.editing": "Filling in: {date}", "companion.done": "Finished for now",
+    "companion.gone": "(no longer on this form)", "companion.gone_field": "An answer to a question no longer on "
+                                                                       "this form",
+    "companion.older_version": "Made with an earlier version of this form ({version}).",
+    "companion.yes": "Yes", "companion.no": "No", "companion.unanswered": "Not answered",
+    "companion.clear": "Clear", "companion.write_in_name": "What is it?",
+    "companion.contact_name": "Name", "companion.contact_number": "Phone number",
+    "companion.call": "Call {name}", "companion.text": "Text {name}",
+    "companion.required": "(needed)",
+    # the diary card, one day at a time
+    "companion.day.today": "Today", "companion.day.previous": "Day before", "companion.day.next": "Day after",
+    "companion.day.title": "{day} {date}", "companion.week": "Week starting {date}",
+    "companion.week.view": "The whole week", "companion.week.day": "Fill in {day}",
+    "companion.week.previous": "Week before", "companion.week.next": "Week after",
+    "companion.more_rows": "More rows ({count})",
+    # sending and keeping
+    "companion.send.title": "Send or keep", "companion.send.intro": "Only you can send this. Choose how:",
+    "companion.send.text": "Send as a text message", "companion.send.pdf": "Print or save as PDF",
+    "companion.send.fhir": "Download for a clinic system (FHIR)", "companion.send.copy": "Copy the text",
+    "companion.send.copied": "Copied.", "companion.send.share": "Share…", "companion.send.sms": "Open in Messages",
+    "companion.send.nothing": "Fill something in first.",
+    "companion.summary.title": "{title}, {date}", "companion.summary.week": "{title}, week of {date}",
+    # the safety plan and the client's own card, as the client reads them
+    "companion.plan.edit": "Change my plan", "companion.plan.make": "Make my safety plan",
+    "companion.plan.none": "You have not made a safety plan on this phone yet. It takes about half an hour, on a "
+                           "calmer day. Start below.",
+    "companion.plan.services": "Crisis lines", "companion.plan.emergency": "Emergency: {number}",
+    "companion.plan.locked": "Your safety plan is locked with your passcode.",
+    "companion.own.name": "Name of my card", "companion.own.from": "I use this card when it is at or above",
+    "companion.own.calm": "Calm", "companion.own.strongest": "As strong as it gets",
+    "companion.own.step": "What I will do: step {n}", "companion.own.then": "If it is still as strong after "
+                                                                          "20 minutes, I will contact",
+    "companion.own.then_help": "A person or service, and their number.",
+    "companion.own.summary": "The plan you make with your therapist for when it gets strong: what you will do, in "
+                             "order, and who you will contact.",
+    "companion.own.at": "At {level} or more:", "companion.own.open": "My own card",
+    # the coaching call
+    "companion.coach.title": "Message to my coach", "companion.coach.sms": "Send by text message",
+    "companion.coach.share": "Share…", "companion.coach.details": "My coach's details (kept on this phone)",
+    "companion.coach.name": "Coach's name", "companion.coach.number": "Coach's number",
+    "companion.coach.from": "Can be reached from", "companion.coach.to": "until",
+    "companion.coach.days": "On these days", "companion.coach.fallback": "If no one answers, I will",
+    "companion.coach.save": "Keep these details", "companion.coach.outside": "It is outside your coach's hours "
+                                                                           "({hours}). Your plan:",
+    "companion.coach.no_coach": "Add your coach's number below to send this to them.",
+    # the message, part by part, keyed by the coaching card's field ids (a field without one: its bare answer)
+    "companion.message.how-strong": "At {value}", "companion.message.urge": "Urge: {value}",
+    "companion.message.tried": "Tried {value}", "companion.message.need": "Need: {value}",
+    "companion.date_line": "Date: {date}",
+    # reminders
+    "companion.remind.title": "Remind me", "companion.remind.intro": "Add a reminder to your phone's calendar. "
+                                                                     "Nothing is sent anywhere: you download a "
+                                                                     "file and open it.",
+    "companion.remind.time": "At", "companion.remind.day": "On", "companion.remind.download": "Add to my calendar",
+    "companion.remind.alarm": "Time for {title}",
+    "companion.remind.apps": "The reminder sounds in Apple Calendar (iPhone) and in Outlook. Google Calendar "
+                             "imports the event but uses its own default notification, so check it after adding.",
+    # everything stored on this phone
+    "companion.data.title": "What is kept on this phone",
+    "companion.data.intro": "Your answers are kept in this browser on this phone only. A browser can forget them: "
+                            "if you clear its data, or, on an iPhone, when the handbook has not been opened for 7 "
+                            "days and is not on your home screen. To keep them, add the handbook to your home "
+                            "screen, and save a backup now and then.",
+    "companion.persist.yes": "This browser has agreed to keep your answers until you delete them.",
+    "companion.persist.no": "This browser may clear your answers when the phone runs short of space. Add the "
+                            "handbook to your home screen, and save a backup.",
+    "companion.passcode.set": "Set a passcode", "companion.passcode.change": "Remove the passcode",
+    "companion.passcode.enter": "Unlock", "companion.passcode.label": "Passcode",
+    "companion.passcode.again": "The same passcode again",
+    "companion.passcode.warning": "With a passcode, what you write is locked on this phone. If you forget the "
+                                  "passcode, nobody can open your answers, not even you: you would have to delete "
+                                  "everything and start again.",
+    "companion.passcode.locked": "Your answers are locked. Enter your passcode to open them.",
+    "companion.passcode.wrong": "That passcode does not open them. Try again.",
+    "companion.passcode.mismatch": "The two passcodes are not the same.",
+    "companion.passcode.short": "Use at least 4 characters.",
+    "companion.passcode.done": "Passcode set. Your answers are locked on this phone.",
+    "companion.passcode.removed": "Passcode removed.",
+    "companion.passcode.lock": "Lock now", "companion.passcode.forgot": "Forgot it? Delete everything and start again.",
+    "companion.backup.save": "Save a backup file", "companion.backup.restore": "Restore from a backup file",
+    "companion.backup.unprotected": "The backup file is not locked with your passcode: keep it somewhere private.",
+    "companion.backup.found": "This backup holds {count} entries: {added} new, {same} already here, {conflicts} "
+                              "different from what is here.",
+    "companion.backup.restore_new": "Add the new ones", "companion.backup.replace": "Also replace the different ones "
+                                                                                   "with the backup's",
+    "companion.backup.restored": "Restored {count} entries.", "companion.backup.nothing": "Nothing to restore.",
+    "companion.backup.too_big": "This file is too big to be a backup from this handbook. Nothing was changed.",
+    "companion.backup.not_json": "This file is not a backup: it could not be read. Nothing was changed.",
+    "companion.backup.not_backup": "This file is not a backup from this handbook. Nothing was changed.",
+    "companion.backup.newer": "This backup was made by a newer version of the handbook. Update the page and try "
+                              "again. Nothing was changed.",
+    "companion.backup.other_handbook": "This backup is from a different handbook. Nothing was changed.",
+    "companion.backup.damaged": "This backup is damaged, so none of it was restored. Nothing was changed.",
+    "companion.delete.button": "Delete everything on this phone",
+    "companion.delete.confirm": "Delete every answer, your plan, your settings and your passcode from this phone? "
+                                "This cannot be undone.",
+    "companion.delete.yes": "Delete everything", "companion.cancel": "Cancel",
+    "companion.delete.done": "Everything has been deleted from this phone.",
+    # assignment links from the therapist
+    "companion.assign.title": "Make an assignment link",
+    "companion.assign.intro": "Choose this week's homework, the diary card rows your client tracks and your "
+                              "coaching details. The link carries all of it after the # sign, which browsers never "
+                              "send to any server; nothing is stored anywhere but on your client's phone.",
+    "companion.assign.forms": "This week's worksheets", "companion.assign.rows": "Diary card rows to track",
+    "companion.assign.name_row": "Name for “{label}”", "companion.assign.coach": "Coaching contact",
+    "companion.assign.from": "Your name, as the client knows you", "companion.assign.make": "Make the link",
+    "companion.assign.link": "The link to send", "companion.assign.copy": "Copy the link",
+    "companion.assign.client_address": "Address of the client handbook",
+    "companion.assign.offer": "{name} has set up your companion. This will set:",
+    "companion.assign.offer_anon": "This link sets up your companion. It will set:",
+    "companion.assign.forms_set": "Homework: {forms}", "companion.assign.rows_set": "Diary card rows: {rows}",
+    "companion.assign.coach_set": "Coach: {name}, {number}", "companion.assign.accept": "Set it up",
+    "companion.assign.decline": "Not now", "companion.assign.done": "Set up.",
+    "companion.assign.damaged": "This assignment link is damaged or incomplete. Nothing was set.",
+    "companion.assign.unknown": "This assignment link names forms or rows this handbook does not have. Nothing "
+                                "was set.",
+    "companion.assign.newer": "This assignment link was made by a newer version of the handbook. Nothing was set.",
+    "companion.assign.too_big": "This assignment link is too long. Nothing was set.",
 }
 WORDS: dict[str, Mapping[str, Phrase]] = {"en": EN}
 

@@ -40,6 +40,20 @@ def depart_heading_plain(self: object, node: skillbook_heading) -> None:
     pass
 
 
+class skillbook_own_card(nodes.Element):
+    """Where the client's own card shows, if they made one on this phone (`companion/glance.js`):
+    an empty, hidden element whose attributes carry the link and the words around it."""
+
+
+def visit_own_card_html(self: object, node: skillbook_own_card) -> None:
+    self.body.append(node["html"])  # type: ignore[attr-defined]
+    raise nodes.SkipNode
+
+
+def visit_own_card_plain(self: object, node: skillbook_own_card) -> None:
+    raise nodes.SkipNode
+
+
 def heading(text: str, level: int = 2, anchor: str = "") -> skillbook_heading:
     node = skillbook_heading("", nodes.Text(text), level=level)
     if anchor:
@@ -114,7 +128,7 @@ def facts(pairs: Sequence[tuple[str, nodes.Node | str]]) -> nodes.field_list:
 
 def skill_card(skill: Skill, docname: str, module: Module, vocabulary: dict[str, dict[str, str]],
                finder_doc: str, worksheet_docs: Sequence[str], related_docs: Sequence[str],
-               homework_pdf: dict[str, str]) -> nodes.container:
+               homework_pdf: dict[str, str], homework_fill: dict[str, str]) -> nodes.container:
     words = words_for(skill.language)
     card = nodes.container(classes=["skillbook-card", "skillbook-skill-card"])
     pairs: list[tuple[str, nodes.Node | str]] = [(words["site.module"], doc_link(docname, module.docname))]
@@ -140,7 +154,8 @@ def skill_card(skill: Skill, docname: str, module: Module, vocabulary: dict[str,
     links = nodes.container(classes=["skillbook-links"])  # on paper these links lead nowhere: not printed
     if worksheet_docs:
         links += heading(words["site.worksheets"])
-        links += bullet_list([_homework_entry(docname, h, homework_pdf) for h in worksheet_docs])
+        links += bullet_list([_homework_entry(docname, h, homework_pdf, homework_fill, words)
+                              for h in worksheet_docs])
     if related_docs:
         links += heading(words["site.related"])
         links += bullet_list([[doc_link(docname, r)] for r in related_docs])
@@ -188,16 +203,23 @@ def _tag_links(skill: Skill, vocabulary: dict[str, dict[str, str]], docname: str
     return parts
 
 
-def _homework_entry(docname: str, homework_doc: str, homework_pdf: dict[str, str]) -> list[nodes.Node | str]:
+def _homework_entry(docname: str, homework_doc: str, homework_pdf: dict[str, str],
+                    homework_fill: dict[str, str], words: Words) -> list[nodes.Node | str]:
     entry: list[nodes.Node | str] = [doc_link(docname, homework_doc)]
+    extra: list[nodes.Node | str] = []
+    fill = homework_fill.get(homework_doc)
+    if fill:
+        extra.append(url_link(relative_uri(docname, fill), words["site.fill_short"]))
     pdf = homework_pdf.get(homework_doc)
     if pdf:
-        entry += [" (", url_link(relative_uri(docname, pdf), "printable PDF"), ")"]
+        extra.append(url_link(relative_uri(docname, pdf), "printable PDF"))
+    if extra:
+        entry += [" (", *[part for n, link in enumerate(extra) for part in ([", "] if n else []) + [link]], ")"]
     return entry
 
 
 def homework_card(homework: Homework, docname: str, module: Module, skill_docs: Sequence[str],
-                  pdf: str | None) -> nodes.container:
+                  pdf: str | None, fill: str | None) -> nodes.container:
     words = words_for(homework.language)
     card = nodes.container(classes=["skillbook-card", "skillbook-homework-card"])
     card += facts([
@@ -206,6 +228,9 @@ def homework_card(homework: Homework, docname: str, module: Module, skill_docs: 
         (words["site.time"], words.format("site.about_minutes", minutes=homework.estimated_minutes)),
         (words["site.module"], doc_link(docname, module.docname)),
     ])
+    if fill:  # on the phone first: kept there, sent when the client chooses
+        link = url_link(relative_uri(docname, fill), words.format("site.fill", title=homework.title))
+        card += paragraph(link, classes=["skillbook-download", "skillbook-fill"])
     if pdf:
         link = url_link(relative_uri(docname, pdf), words.format("site.download", title=homework.title))
         card += paragraph(link, classes=["skillbook-download"])

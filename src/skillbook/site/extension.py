@@ -27,6 +27,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from skillbook import __version__
+from skillbook.bundle.fhir import Publication
 from skillbook.checking.reviews import ReviewState, review_state
 from skillbook.checking.validate import ValidationResult, validate
 from skillbook.reading import targets
@@ -42,7 +43,7 @@ from skillbook.reading.vocabulary import DEFAULT_BANDS, Band, Term
 from skillbook.reading.wording import words_for
 from skillbook.reading.yamlload import load_yaml
 from skillbook.site import cards as sb
-from skillbook.site import gate, pages
+from skillbook.site import companion, gate, pages
 from skillbook.site.chooser import choices, safety_plan
 from skillbook.site.jsonld import json_ld
 from skillbook.site.navigation import Contents
@@ -103,6 +104,16 @@ class SiteData:
     contents: Contents | None = None
     titles: dict[str, str] | None = None
     pockets_stale: bool = True  # the pocket cards show something that changed since the last build
+
+    @property
+    def publication(self) -> Publication:
+        """Who publishes the handbook's forms: the identity of its FHIR Questionnaires."""
+        config = self.project.config
+        return Publication(handbook=config.bundle_name, base_url=config.base_url)
+
+    @property
+    def quick_exit_terms(self) -> frozenset[str]:
+        return frozenset(t.id for group in self.terms.values() for t in group if t.quick_exit)
 
     def docname(self, kind: str, item_id: str) -> str | None:
         item = self.by_id.get((kind, item_id))
@@ -423,12 +434,14 @@ def _decorate(app: Sphinx, doctree: nodes.document, docname: str) -> tuple[nodes
             [d for d in (data.docname("skill", s) for s in item.related) if d],
             {doc: app.config.skillbook_pdfs[h] for h in item.worksheets
              if h in app.config.skillbook_pdfs and (doc := data.docname("homework", h))},
+            {doc: f"{companion.fill_page(h)}.html" for h in item.worksheets if (doc := data.docname("homework", h))},
         ))
     elif isinstance(item, Homework):
         module = data.by_id[("module", item.module)]
         assert isinstance(module, Module)
         practiced = [d for d in (data.docname("skill", s) for s in item.skills) if d]
-        top.append(sb.homework_card(item, docname, module, practiced, app.config.skillbook_pdfs.get(item.id)))
+        top.append(sb.homework_card(item, docname, module, practiced, app.config.skillbook_pdfs.get(item.id),
+                                    f"{companion.fill_page(item.id)}.html"))
     elif isinstance(item, Module):
         skills = data.handbook.skills_of(item.id)
         if skills:
@@ -487,7 +500,9 @@ class CrisisServices(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         config = _data(self.env.app).project.config
-        result: list[nodes.Node] = []
+        own = sb.relative_uri(self.env.docname, f"{companion.fill_page(companion.OWN_CARD)}.html")
+        result: list[nodes.Node] = [sb.skillbook_own_card(
+            html=companion.own_card_placeholder(own, words_for(config.language)))]
         if config.crisis_intro:
             result.append(sb.paragraph(config.crisis_intro, classes=["skillbook-crisis-intro"]))
         if not config.crisis_regions:
@@ -663,6 +678,21 @@ def _entry_page(app: Sphinx, exception: Exception | None) -> None:
     (Path(app.outdir) / "index.html").write_text(text, encoding="utf-8")
 
 
+def _plan_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """`doctree-resolved`: every link to the safety plan's page (the crisis page's, the chooser's, a
+    worksheet list's) opens the client's own plan on the phone, or the form to make one."""
+    data = _data(app)
+    plan = safety_plan(data.handbook)
+    if plan is None or docname == plan.docname or app.builder.format != "html":
+        return
+    target = app.builder.get_relative_uri(docname, plan.docname)
+    own = sb.relative_uri(docname, f"{companion.fill_page(plan.id)}.html")
+    for reference in doctree.findall(nodes.reference):
+        uri = reference.get("refuri", "")
+        if uri == target or uri.startswith(target + "#"):
+            reference["refuri"] = own
+
+
 def _offline(app: Sphinx, exception: Exception | None) -> None:
     if exception is None and app.builder.format == "html":
         pages.finish(app, _data(app))
@@ -695,6 +725,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(sb.skillbook_heading, html=(sb.visit_heading_html, sb.depart_heading_html),
                  latex=(sb.visit_heading_plain, sb.depart_heading_plain),
                  text=(sb.visit_heading_plain, sb.depart_heading_plain))
+    app.add_node(sb.skillbook_own_card, html=(sb.visit_own_card_html, None),
+                 latex=(sb.visit_own_card_plain, None), text=(sb.visit_own_card_plain, None))
     app.add_directive("crisis-services", CrisisServices)
     app.add_directive("skill-finder", SkillFinder)
     app.add_directive("module-list", ModuleList)
@@ -719,6 +751,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", _read)
     app.add_post_transform(_Cards)
     app.connect("doctree-resolved", gate.drop_injected_markup, priority=900)  # after sphinx-thebe adds its own
+    app.connect("doctree-resolved", _plan_links)
     app.connect("html-page-context", _page_context)
     app.connect("html-collect-pages", lambda app: pages.extra_pages(app, _data(app)))
     app.connect("build-finished", _entry_page, priority=400)  # before sphinx-external-toc writes its own

@@ -21,6 +21,7 @@ from skillbook.reading.models import Homework, Module, Skill, Step
 from skillbook.reading.textmessage import text_message
 from skillbook.reading.wording import Words, words_for
 from skillbook.site import cards as sb
+from skillbook.site import companion
 from skillbook.site.navigation import Contents, read_contents, render_contents
 from skillbook.site.offline import MANIFEST, write_offline
 from skillbook.site.search import PageText, page_words, search_index
@@ -59,10 +60,27 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
     context["skillbook_language"] = config.language
     context["skillbook_crisis_doc"] = crisis if crisis in app.env.found_docs else None
     context["skillbook_finder_doc"] = config.finder_page
-    context["skillbook_nav"] = render_contents(contents(app, data), pagename, titles,
-                                               lambda docname: builder.get_relative_uri(pagename, docname))
+    plan_doc = next((h.docname for h in data.handbook.homework if h.is_published and h.type == "safety-plan"), None)
+
+    def link(docname: str) -> str:  # "My safety plan" in the contents too: the client's own plan
+        if docname == plan_doc:
+            return sb.relative_uri(pagename, f"{companion.safety_plan_page(data.handbook)}.html")
+        return builder.get_relative_uri(pagename, docname)
+
+    context["skillbook_nav"] = render_contents(contents(app, data), pagename, titles, link)
     context["skillbook_page_kind"] = {Skill: "skill", Homework: "worksheet", Module: "module"}.get(
-        type(item), "page") if item else ("pocket" if pagename.startswith("pocket/") else "page")
+        type(item), "page") if item else ("pocket" if pagename.startswith("pocket/") else
+                                          "fill" if pagename.startswith(f"{companion.FILL}/") or
+                                          pagename == companion.ASSIGN else "page")
+    plan = companion.safety_plan_page(data.handbook)
+    context["skillbook_plan"] = builder.get_relative_uri(pagename, plan) if plan else None
+    context["skillbook_plan_current"] = pagename == plan
+    context["skillbook_quick_exit"] = config.quick_exit if companion.needs_quick_exit(
+        pagename, item, config.crisis_page, data.quick_exit_terms) else None
+    labels = words_for(config.language)
+    context["skillbook_labels"] = {"plan": labels["chooser.plan"], "quick_exit": labels["companion.quick_exit"]}
+    context["skillbook_companion"] = "assign-page.js" if pagename == companion.ASSIGN else (
+        "main.js" if pagename.startswith(f"{companion.FILL}/") else None)
     context["skillbook_edition_name"] = EDITION_NAMES.get(app.config.skillbook_edition, "")
     context["skillbook_review_doc"] = REVIEW_PAGE if app.config.skillbook_edition == "clinician" else None
     context["skillbook_print_crisis"] = print_crisis_box(data)
@@ -98,7 +116,10 @@ def generated_pages(app: Sphinx, data: SiteData) -> list[str]:
     """The pages this extension writes itself, with no source: search, the clinician edition's review
     status, a pocket card for every published skill."""
     names = [SEARCH_PAGE, *([REVIEW_PAGE] if app.config.skillbook_edition == "clinician" else [])]
-    return names + [pocket_page(s.id) for s in data.handbook.skills if s.is_published]
+    names += [pocket_page(s.id) for s in data.handbook.skills if s.is_published]
+    names += [companion.INDEX, companion.fill_page(companion.OWN_CARD)]
+    names += [companion.fill_page(h.id) for h in companion.published(data.handbook)]
+    return names + ([companion.ASSIGN] if app.config.skillbook_edition == "clinician" else [])
 
 
 def extra_pages(app: Sphinx, data: SiteData) -> Iterator[tuple[str, dict[str, Any], str]]:
@@ -108,6 +129,8 @@ def extra_pages(app: Sphinx, data: SiteData) -> Iterator[tuple[str, dict[str, An
     for name in generated_pages(app, data):
         if name == SEARCH_PAGE:
             yield SEARCH_PAGE, {"title": "Search"}, "search.html"
+        elif name == companion.INDEX or name.startswith(f"{companion.FILL}/") or name == companion.ASSIGN:
+            yield companion_page(app, data, name)
         elif name == REVIEW_PAGE:
             yield REVIEW_PAGE, {"title": words["reviews.title"], "body": review_page_body(
                 review_statuses(data.handbook, data.today), words,
@@ -119,7 +142,51 @@ def extra_pages(app: Sphinx, data: SiteData) -> Iterator[tuple[str, dict[str, An
             pdf = app.config.skillbook_pdfs.get(cards_name(skill.module))
             yield name, {"title": words_for(skill.language).format("pocket.title", title=skill.title),
                          "body": pocket_body(skill, app.builder.get_relative_uri(name, skill.docname),
-                                             sb.relative_uri(name, pdf) if pdf else None)}, "pocket.html"
+                                             sb.relative_uri(name, pdf) if pdf else None,
+                                             _fills(name, skill, data))}, "pocket.html"
+
+
+def _fills(name: str, skill: Skill, data: SiteData) -> tuple[tuple[str, str], ...]:
+    """The fill pages of a skill's published worksheets, as (title, address from `name`)."""
+    homework = {h.id: h for h in companion.published(data.handbook)}
+    return tuple((homework[h].title, sb.relative_uri(name, f"{companion.fill_page(h)}.html"))
+                 for h in skill.worksheets if h in homework)
+
+
+def companion_page(app: Sphinx, data: SiteData, name: str) -> tuple[str, dict[str, Any], str]:
+    """A fill page, the list of them, or the clinician edition's assignment page."""
+    config = data.project.config
+    words = words_for(config.language)
+    homework = {companion.fill_page(h.id): h for h in companion.published(data.handbook)}
+    own = companion.own_card(config.language)
+    homework[companion.fill_page(own.id)] = own
+
+    def uri(target: str) -> str:  # a site path (with its suffix) as seen from this page
+        return sb.relative_uri(name, target)
+
+    def page(docname: str) -> str:
+        return app.builder.get_relative_uri(name, docname)
+
+    forms = companion.catalogue(data.handbook, lambda item_id: uri(f"{companion.fill_page(item_id)}.html"))
+    item = homework.get(name)
+    pdfs = app.config.skillbook_pdfs
+    pdf = pdfs.get(item.id) if item else None
+    links = companion.Links(about=page(item.docname) if item and item.docname else None,
+                            pdf=uri(pdf) if pdf else None, index=uri(f"{companion.INDEX}.html"),
+                            crisis=page(config.crisis_page))
+    plan = companion.safety_plan_page(data.handbook)
+    payload = companion.page_data(
+        form=companion.form_data(item, frozenset(s.id for s in data.handbook.skills if s.is_published),
+                                 data.publication) if item else None,
+        config=config, words=words, links=links, forms=forms, plan=uri(f"{plan}.html") if plan else None)
+    if item is not None:
+        return name, {"title": item.title, "body": companion.fill_body(item, payload, words)}, "generated.html"
+    if name == companion.ASSIGN:
+        client = config.base_url + f"/{companion.INDEX}.html" if config.base_url else ""
+        return name, {"title": words["companion.assign.title"],
+                      "body": companion.assign_body(payload, words, client)}, "generated.html"
+    return name, {"title": words["companion.home_title"], "body": companion.index_body(payload, words)}, \
+        "generated.html"
 
 
 def review_page_body(rows: list[ReviewStatus], words: Words, link: Callable[[str], str]) -> str:
@@ -153,7 +220,7 @@ def pocket_page(skill_id: str) -> str:
     return f"pocket/{skill_id}"
 
 
-def pocket_body(skill: Skill, page: str, pdf: str | None) -> str:
+def pocket_body(skill: Skill, page: str, pdf: str | None, fills: tuple[tuple[str, str], ...] = ()) -> str:
     """The card: title, the cautions (the skill's, then each step's), the steps, the text-message form."""
     form = text_message(skill)
     words = words_for(skill.language)
@@ -187,6 +254,8 @@ def pocket_body(skill: Skill, page: str, pdf: str | None) -> str:
     lines += [f"<p>{escape(m)}</p>" for m in (*form.steps, *([form.cautions] if form.cautions else []))]
     lines.append("</details>")
     links = [f'<a href="{escape(page)}">{escape(words["pocket.whole_skill"])}</a>']
+    links += [f'<a href="{escape(href)}">{escape(words.format("pocket.fill", title=title))}</a>'
+              for title, href in fills]
     if pdf:
         links.append(f'<a href="{escape(pdf)}">{escape(words["pocket.pdf"])}</a>')
     lines.append(f'<p class="skillbook-pocket-links">{" · ".join(links)}</p></div>')
@@ -211,8 +280,12 @@ def finish(app: Sphinx, data: SiteData) -> None:
     words: dict[str, str] = getattr(app.env, "skillbook_words", {})
     pages = [PageText(d, titles.get(d, d), _headings(app, d), words.get(d, "")) for d in shown]
     plan = next((h.docname for h in data.handbook.homework if h.is_published and h.type == "safety-plan"), None)
-    index = search_index(pages, data.handbook, data.terms, lambda d: app.builder.get_target_uri(d),
-                         config.crisis_page, plan)
+    own_plan = companion.safety_plan_page(data.handbook)
+
+    def url(docname: str) -> str:  # the safety plan: the client's own (search offers it in a crisis)
+        return f"{own_plan}.html" if own_plan and docname == plan else app.builder.get_target_uri(docname)
+
+    index = search_index(pages, data.handbook, data.terms, url, config.crisis_page, plan)
     (site / SEARCH_INDEX).write_text(json.dumps(index, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
                                      encoding="utf-8")
     html = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
@@ -222,7 +295,8 @@ def finish(app: Sphinx, data: SiteData) -> None:
     images = sorted(p.relative_to(site).as_posix() for p in (site / "_images").rglob("*") if p.is_file()) \
         if (site / "_images").is_dir() else []
     extra = sorted(name for name, _needed in _extra_css(app) if (site / name).is_file())
-    rest = [p for p in html if p != crisis] + extra + images + [SEARCH_INDEX, MANIFEST]
+    # the companion's code after the pages: cached in the background, like the fill pages that need it
+    rest = [p for p in html if p != crisis] + extra + images + list(companion.ASSETS) + [SEARCH_INDEX, MANIFEST]
     short = config.title if len(config.title) <= 12 else config.title.split()[0]
     start = app.builder.get_target_uri(app.config.root_doc)
     write_offline(site, first=first, rest=rest, title=config.title, short_title=short, language=config.language,
@@ -237,7 +311,7 @@ def _prune(app: Sphinx, data: SiteData, site: Path) -> None:
     keep |= {f"{name}.html" for name in generated_pages(app, data)}
     keep |= {f"{builder.imagedir}/{name}" for name in builder.images.values()}
     keep |= {f"_downloads/{target}" for _docs, target in app.env.dlfiles.values()}
-    keep |= set(_OUR_ASSETS) | {name for name, _needed in _extra_css(app)} | {"objects.inv"}
+    keep |= set(_OUR_ASSETS) | set(companion.ASSETS) | {name for name, _needed in _extra_css(app)} | {"objects.inv"}
     for path in sorted(site.rglob("*"), reverse=True):  # files before the folders they are in
         relative = path.relative_to(site).as_posix()
         if path.is_file() and relative not in keep:

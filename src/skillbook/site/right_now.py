@@ -13,6 +13,7 @@ from docutils import nodes
 from skillbook.reading.vocabulary import Band
 from skillbook.reading.wording import Words
 from skillbook.site import cards as sb
+from skillbook.site import companion
 from skillbook.site.chooser import Choice
 
 
@@ -71,9 +72,12 @@ def chooser_nodes(docname: str, choices: list[Choice], crisis_doc: str, plan_doc
     return [chooser]
 
 
-def _crisis_first(docname: str, crisis_doc: str, plan_doc: str | None, words: Words) -> nodes.Element:
+def _crisis_first(docname: str, crisis_doc: str, plan_doc: str | None, words: Words) -> list[nodes.Node]:
     parts: list[nodes.Node | str] = [nodes.strong(text=words["chooser.first"] + " "),
                                      sb.doc_link(docname, crisis_doc, words["chooser.crisis"])]
     if plan_doc:
         parts += [" · ", sb.doc_link(docname, plan_doc, words["chooser.plan"])]
-    return sb.paragraph(*parts, classes=["skillbook-crisis-first"])
+    # then the client's own "at 7 or more I will…" card, when they have made one on this phone
+    own = sb.relative_uri(docname, f"{companion.fill_page(companion.OWN_CARD)}.html")
+    return [sb.paragraph(*parts, classes=["skillbook-crisis-first"]),
+            sb.skillbook_own_card(html=companion.own_card_placeholder(own, words))]

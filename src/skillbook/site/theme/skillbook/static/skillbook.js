@@ -23,6 +23,28 @@
     });
   }
 
+  // --- quick exit (companion pages, the crisis page, pages about relationships): the button or the
+  // Escape key leaves at once for a neutral page, which takes this page's place in the history
+  var exit = document.querySelector("[data-quick-exit]");
+  if (exit) {
+    var leave = function (event) {
+      if (event) event.preventDefault();
+      document.body.hidden = true;  // nothing stays on screen while the next page loads
+      location.replace(exit.getAttribute("href"));
+    };
+    exit.addEventListener("click", leave);
+    document.addEventListener("keydown", function (event) {
+      // Escape also closes a dialog: there it does only that
+      if (event.key === "Escape" && !document.querySelector("dialog[open]")) leave(event);
+    });
+  }
+
+  // --- the client's own card, where they made one on this phone (chooser's top band, crisis page)
+  if (document.querySelector("[data-own-card]") && "indexedDB" in window) {
+    import(root + "_static/companion/glance.js").then(function (module) { return module.showOwnCard(); })
+      .catch(function () { /* no card: the page is complete without it */ });
+  }
+
   // --- offline: cache the handbook after the first visit, and say so quietly when it is ready
   var status = document.querySelector(".sb-offline");
   if ("serviceWorker" in navigator && /^https?:$/.test(location.protocol) && !script.hasAttribute("data-live-reload")) {
