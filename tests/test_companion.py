@@ -124,7 +124,8 @@ def test_hooks_on_every_fill_page(built: Path) -> None:
         if page.stem == "index":
             continue
         html = page.read_text(encoding="utf-8")
-        assert all(hook in html for hook in HOOKS), page.name
+        hooks = [h for h in HOOKS if not (page.stem == "my-own-card" and h == 'data-export="fhir"')]
+        assert all(hook in html for hook in hooks), page.name
         data = page_data(built, page.stem)
         assert ("data-reminder" in html) == (data["form"]["frequency"] in ("daily", "weekly")), page.name
         assert ('data-send="sms"' in html) == (data["form"]["type"] == "coaching-card"), page.name

@@ -220,6 +220,19 @@ def test_text_summary_and_coaching_message(new_page: NewPage) -> None:
     assert "8/10" in message and "TIPP" in message and len(message) <= 160, message
     assert page.get_attribute('[data-send="sms"]', "href").startswith("sms:")
     assert page.locator('[data-send="share"]').is_visible()
+    # the coach's details, kept on the phone; outside their hours, the plan and the crisis lines first
+    page.click("text=My coach's details")
+    page.fill("#sb-coach-name", "Alex")
+    page.fill("#sb-coach-number", "0161 496 0000")
+    page.fill("#sb-coach-from", "00:00")
+    page.fill("#sb-coach-to", "00:01")
+    page.fill("#sb-coach-fallback", "Use my safety plan and text Sam")
+    page.click("text=Keep these details")
+    when = page.locator(".sb-fill-coach-when")
+    when.locator("text=Use my safety plan and text Sam").wait_for()
+    assert when.locator(".sb-services a[href^='tel:']").count() > 0
+    assert when.bounding_box()["y"] < page.locator(".sb-fill-form").bounding_box()["y"]  # type: ignore[index]
+    assert page.get_attribute('[data-send="sms"]', "href").startswith("sms:01614960000")
 
 
 def test_reminder_is_an_icalendar_file_with_a_rule_and_an_alarm(new_page: NewPage, site: Site) -> None:

@@ -145,6 +145,9 @@ EN: dict[str, Phrase] = {
     "companion.no_script": "Filling this in on your phone needs JavaScript, which is switched off. You can print "
                            "the form and fill it in on paper:",
     "companion.private": "What you write here stays on this phone. Nothing is sent anywhere unless you send it.",
+    "companion.from_file": "This page was opened as a file, and browsers do not let a file keep what you write. "
+                           "Open the handbook from its web address (or with skillbook serve) to fill it in here, or "
+                           "print the form:",
     "companion.home_title": "My forms", "companion.home_intro": "Your worksheets, diary card and safety plan, "
                                                                 "to fill in on this phone.",
     "companion.assigned": "This week's homework", "companion.assigned_by": "Set up by {name}",
@@ -196,7 +199,9 @@ EN: dict[str, Phrase] = {
     "companion.coach.name": "Coach's name", "companion.coach.number": "Coach's number",
     "companion.coach.from": "Can be reached from", "companion.coach.to": "until",
     "companion.coach.days": "On these days", "companion.coach.fallback": "If no one answers, I will",
-    "companion.coach.save": "Keep these details", "companion.coach.outside": "It is outside your coach's hours "
+    "companion.coach.save": "Keep these details",
+    "companion.coach.invalid": "Add your coach's name, and a phone number of digits (spaces, brackets, dashes and "
+                               "a + are fine).", "companion.coach.outside": "It is outside your coach's hours "
                                                                            "({hours}). Your plan:",
     "companion.coach.no_coach": "Add your coach's number below to send this to them.",
     # the message, part by part, keyed by the coaching card's field ids (a field without one: its bare answer)
@@ -272,6 +277,8 @@ EN: dict[str, Phrase] = {
                                 "was set.",
     "companion.assign.newer": "This assignment link was made by a newer version of the handbook. Nothing was set.",
     "companion.assign.too_big": "This assignment link is too long. Nothing was set.",
+    "companion.assign.invalid": "This cannot go into a link: check that the coach's number is a phone number "
+                                "and that the names are not empty or longer than 200 characters.",
 }
 WORDS: dict[str, Mapping[str, Phrase]] = {"en": EN}
 

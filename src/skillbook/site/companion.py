@@ -154,6 +154,7 @@ def fill_body(homework: Homework, data: Mapping[str, Any], words: Words) -> str:
         f'<p class="sb-fill-summary">{escape(homework.summary)}</p>',
         f'<p class="sb-fill-links">{" · ".join(about)}</p>',
         _no_script(words, links["pdf"]),
+        _from_a_file(words, links["pdf"]),
         f'<p class="sb-fill-private">{escape(words["companion.private"])}</p>',
         '<div class="sb-fill-status" role="status" aria-live="polite"></div>',
         '<div class="sb-fill-lock" hidden></div>',
@@ -183,6 +184,7 @@ def index_body(data: Mapping[str, Any], words: Words) -> str:
         f"<h1>{escape(words['companion.home_title'])}</h1>",
         f'<p class="sb-fill-summary">{escape(words["companion.home_intro"])}</p>',
         _no_script(words, None),
+        _from_a_file(words, None),
         f'<p class="sb-fill-private">{escape(words["companion.private"])}</p>',
         '<div class="sb-fill-status" role="status" aria-live="polite"></div>',
         '<div class="sb-fill-lock" hidden></div>',
@@ -216,6 +218,14 @@ def _no_script(words: Words, pdf: str | None) -> str:
     return f'<noscript><p class="sb-fill-noscript">{text}</p></noscript>'
 
 
+def _from_a_file(words: Words, pdf: str | None) -> str:
+    """Shown by skillbook.js when the page was opened as a file: browsers refuse modules there."""
+    text = escape(words["companion.from_file"])
+    if pdf:
+        text += f' <a href="{escape(pdf)}">{escape(words["companion.pdf"])}</a>'
+    return f'<p class="sb-fill-file" hidden>{text}</p>'
+
+
 def _button(hook: str, text: str, *, kind: str = "button") -> str:
     return f'<button type="{kind}" {hook}>{escape(text)}</button>'
 
@@ -224,7 +234,8 @@ def _send_section(homework: Homework, words: Words) -> str:
     buttons = [
         _button('data-export="text"', words["companion.send.text"]),
         _button('data-export="pdf"', words["companion.send.pdf"]),
-        _button('data-export="fhir"', words["companion.send.fhir"]),
+        # the own card is the companion's own form: no Questionnaire in the bundle to answer
+        *([] if homework.type == "own-card" else [_button('data-export="fhir"', words["companion.send.fhir"])]),
     ]
     return "\n".join([
         '<section class="sb-fill-send" hidden aria-labelledby="sb-send">',

@@ -39,6 +39,14 @@
     });
   }
 
+  // --- a fill-in page opened as a file: browsers refuse its modules there, so say what to do instead
+  var fill = document.querySelector(".sb-fill");
+  if (fill && location.protocol === "file:") {
+    var note = fill.querySelector(".sb-fill-file");
+    if (note) note.hidden = false;
+    fill.dataset.ready = "file";
+  }
+
   // --- the client's own card, where they made one on this phone (chooser's top band, crisis page)
   if (document.querySelector("[data-own-card]") && "indexedDB" in window) {
     import(root + "_static/companion/glance.js").then(function (module) { return module.showOwnCard(); })

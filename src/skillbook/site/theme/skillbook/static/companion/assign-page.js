@@ -2,6 +2,7 @@
 // out that sets up a client's companion: everything chosen rides in the fragment, which no browser
 // sends to a server. Nothing is stored here.
 import { encodeAssignment } from "./assign.js";
+import { isAssignment } from "./check.js";
 import { format } from "./words.js";
 
 /** @typedef {import("./types.js").Assignment} Assignment */
@@ -94,9 +95,13 @@ function draw() {
       if (fallback.value.trim()) assignment.coach.fallback = fallback.value.trim();
     }
     if (from.value.trim()) assignment.from = from.value.trim();
-    const link = `${client.value.split("#")[0]}#assign=${encodeAssignment(assignment)}`;
     out.hidden = false;
     out.textContent = "";
+    if (!isAssignment(assignment)) {  // the client's page would refuse it: say so here, where it can be mended
+      out.appendChild(el("p", { role: "alert" }, t("companion.assign.invalid")));
+      return;
+    }
+    const link = `${client.value.split("#")[0]}#assign=${encodeAssignment(assignment)}`;
     out.appendChild(el("h2", {}, t("companion.assign.link")));
     const shown = el("a", { href: link, class: "sb-assign-link", "data-assignment-link": "" }, link);
     const copy = el("button", { type: "button" }, t("companion.assign.copy"));

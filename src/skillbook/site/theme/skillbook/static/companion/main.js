@@ -1,6 +1,7 @@
 // A companion page (its JSON block) and the browser's storage in, the page the client uses out: the
 // form filled in and saved as they type, their entries, and every way to send, keep, lock or delete
 // what they wrote. Nothing here sends anything: exports are files and messages the client sends.
+import { isCoach } from "./check.js";
 import { Store } from "./store.js";
 import { askPersist } from "./db.js";
 import { drawForm, fromDay, isWeekForm, mondayOf, shownAnswers, servicesList, toDay } from "./form.js";
@@ -168,6 +169,8 @@ function unlockFirst(store) {
   form.append(label, input, el("button", { type: "submit" }, t("companion.passcode.enter")), error,
     el("p", { class: "sb-help" }, t("companion.passcode.forgot")));
   lock.appendChild(form);
+  // the plan is locked, the crisis lines are not: they are the handbook's, not the client's
+  if (data.form && data.form.type === "safety-plan") lock.appendChild(servicesList(data.crisis, words));
   input.focus();
   return new Promise((resolve) => {
     form.addEventListener("submit", async (event) => {
@@ -587,6 +590,10 @@ function drawCoachForm(store, coach, saved) {
     const details = { name: name.value.trim(), number: number.value.trim() };
     if (from.value && to.value) details.hours = { days: boxes.filter((b) => b.checked).map((b) => Number(b.value)), from: from.value, to: to.value };
     if (fallback.value.trim()) details.fallback = fallback.value.trim();
+    if (!isCoach(details)) {  // kept only in a shape every page can read back
+      say(t("companion.coach.invalid"));
+      return;
+    }
     await store.setSetting("coach", details);
     say(t("companion.saved"));
     saved(details);
