@@ -394,6 +394,16 @@ def test_every_control_is_at_least_44_pixels(new_page: NewPage) -> None:
 # ------------------------------------------------------------------------------------- a new build
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a browser closed mid-transfer (a context closed): nothing the tests look at
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
 class _Switchable(http.server.SimpleHTTPRequestHandler):
     root = ""
 
@@ -428,7 +438,7 @@ def newer_build(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 
 def test_a_new_build_over_the_old_one_keeps_every_entry(browser: Any, site: Site, newer_build: Path) -> None:
     _Switchable.root = str(site.html)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Switchable)
+    server = _Server(("127.0.0.1", 0), _Switchable)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}/"
     context = browser.new_context(base_url=base, **PHONE)
@@ -484,8 +494,7 @@ def both_editions(built_site: Path) -> Iterator[str]:
                              "site"], cwd=built_site, capture_output=True, text=True, timeout=600,
                             env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH})
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(
-        http.server.SimpleHTTPRequestHandler, directory=str(built_site / "build")))
+    server = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(built_site / "build")))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_port}/"
@@ -548,7 +557,7 @@ def _lighthouse_script() -> Any:
 
 
 @pytest.mark.parametrize("path", ["fill/weekly-diary-card.html", "fill/safety-plan.html",
-                                  "fill/behaviour-chain-analysis.html"])
+                                  "fill/behaviour-chain-analysis.html", "fill/coaching-call-card.html"])
 def test_fill_pages_keep_the_sites_lighthouse_budget(site: Site, path: str) -> None:
     """Lighthouse 12, mobile defaults, served with gzip as a real server would: performance at least 95,
     first contentful paint at most 1.5 s, at most 150 KB on a first visit. A measurement, not a

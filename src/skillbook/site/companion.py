@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from skillbook.bundle.export import crisis_json, field_json
@@ -31,12 +32,9 @@ ASSIGN = "assign"
 OWN_CARD = "my-own-card"
 OWN_CARD_VERSION = "1.0.0"  # of the card's fields below: entries record it like any item's version
 OWN_CARD_UPDATED = dt.date(2026, 12, 8)
-MODULES = ("main.js",)  # what a companion page loads; the rest is imported from it
-# every module of the companion, cached for offline use with the theme's own assets
-ASSETS = tuple(f"_static/companion/{name}" for name in (
-    "main.js", "form.js", "store.js", "db.js", "check.js", "crypto.js", "words.js", "plan.js", "glance.js",
-    "summary.js", "fhir.js", "backup.js", "ics.js", "assign.js", "assign-page.js", "types.js", "companion.css",
-    "backup.schema.json"))
+# every file of the companion (its modules, style and backup schema), cached for offline use with the pages
+_CODE = Path(__file__).parent / "theme" / "skillbook" / "static" / "companion"
+ASSETS = tuple(f"_static/companion/{p.name}" for p in sorted(_CODE.iterdir()) if p.is_file())
 # the words the browser needs: every key that starts with one of these (skillbook.reading.wording)
 WORD_PREFIXES = ("companion.", "paper.yes", "paper.no", "frequency.", "type.", "form.")
 
