@@ -70,6 +70,21 @@ def download(page: Any, selector: str) -> str:
     return Path(path).read_text(encoding="utf-8")
 
 
+def watch_requests(page: Any) -> list[tuple[str, str, str]]:
+    """Every request the page's context makes from now on: method, address, body."""
+    seen: list[tuple[str, str, str]] = []
+    page.context.on("request", lambda r: seen.append((r.method, r.url, r.post_data or "")))
+    return seen
+
+
+def assert_nothing_sent(requests: list[tuple[str, str, str]], site_url: str) -> None:
+    """Only the site's own files were fetched, and no request carried anything the client wrote."""
+    assert requests, "nothing was recorded"
+    for method, url, body in requests:
+        assert method == "GET" and (url.startswith(site_url) or url.startswith(("blob:", "data:"))), (method, url)
+        assert not any(secret in url or secret in body for secret in SECRETS), url
+
+
 def fill_diary_today(page: Any) -> str:
     """Today's rows of the diary card: two ratings, a yes/no, a write-in row and the notes."""
     day = today_column(page)
@@ -113,14 +128,14 @@ def test_filled_offline_kept_across_reload_and_restart_and_never_sent(browser: A
     """After one visit online, offline: three days of the diary card (two weeks) and a worksheet; a
     reload; the browser closed and opened again on the same profile: every answer is there. Every
     request made meanwhile stays on the site and carries no answer."""
-    requests: list[tuple[str, str]] = []
+    requests: list[tuple[str, str, str]] = []
 
     def launch() -> Any:
         context = browser.browser_type.launch_persistent_context(
             str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
             base_url=site.url, **PHONE)
         context.set_default_timeout(TIMEOUT_MS)
-        context.on("request", lambda r: requests.append((r.url, r.post_data or "")))
+        context.on("request", lambda r: requests.append((r.method, r.url, r.post_data or "")))
         return context
 
     context = launch()
@@ -165,10 +180,7 @@ def test_filled_offline_kept_across_reload_and_restart_and_never_sent(browser: A
     context.set_offline(True)
     everything_there(context.pages[0] if context.pages else context.new_page())
     context.close()
-    assert requests, "nothing was recorded"
-    for url, body in requests:
-        assert url.startswith(site.url) or url.startswith(("blob:", "data:")), url
-        assert not any(secret in url or secret in body for secret in SECRETS), url
+    assert_nothing_sent(requests, site.url)
 
 
 # ------------------------------------------------------------------------------------- sent
@@ -178,12 +190,16 @@ def test_exported_responses_validate_and_show_in_lhc_forms(new_page: NewPage, si
     """A diary-card week and a safety plan as FHIR QuestionnaireResponses: valid R4B and R5 models,
     valid against the bundle's own Questionnaire (codes, linkIds, days), every answer shown by LHC-Forms."""
     page = new_page(**PHONE, accept_downloads=True)
+    requests = watch_requests(page)
     page.goto("fill/weekly-diary-card.html")
     ready(page)
     fill_diary_today(page)
     diary = json.loads(download(page, '[data-export="fhir"]'))
     fill_safety_plan(page)
     plan = json.loads(download(page, '[data-export="fhir"]'))
+    page.click('[data-export="text"]')
+    download(page, '[data-export="backup"]')
+    assert_nothing_sent(requests, site.url)  # filling and every export: nothing left the phone
     viewer = new_page(service_workers="block")  # a clinic's viewer: no offline copy between it and LHC-Forms
     viewer.goto("content/index.html")
     for form, response in (("weekly-diary-card", diary), ("safety-plan", plan)):
