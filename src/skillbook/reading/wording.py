@@ -145,6 +145,10 @@ EN: dict[str, Phrase] = {
     "companion.no_script": "Filling this in on your phone needs JavaScript, which is switched off. You can print "
                            "the form and fill it in on paper:",
     "companion.private": "What you write here stays on this phone. Nothing is sent anywhere unless you send it.",
+    "companion.unavailable": "This browser does not let the handbook keep anything here (a private window does "
+                             "this in some browsers). Open the handbook in a normal window to fill it in, or print "
+                             "the form.",
+    "companion.own.locked": "Your own card is locked with your passcode: open it.",
     "companion.from_file": "This page was opened as a file, and browsers do not let a file keep what you write. "
                            "Open the handbook from its web address (or with skillbook serve) to fill it in here, or "
                            "print the form:",

@@ -78,7 +78,7 @@ def own_card_placeholder(href: str, words: Words) -> str:
     return (f'<div class="sb-own-card" data-own-card hidden data-href="{escape(href)}" '
             f'data-title="{escape(words["companion.own.open"])}" data-at="{escape(words["companion.own.at"])}" '
             f'data-then="{escape(words["companion.own.then"])}:" '
-            f'data-locked="{escape(words["companion.plan.locked"])}"></div>')
+            f'data-locked="{escape(words["companion.own.locked"])}"></div>')
 
 
 def own_card(language: str) -> Homework:

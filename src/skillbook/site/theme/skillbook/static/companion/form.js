@@ -18,6 +18,7 @@ import { format } from "./words.js";
  * @property {string} [day]  a week form: the one column (day) of every grid to show
  * @property {TrackedRows} [tracked]  a diary card: the rows the therapist chose (all when absent)
  * @property {Crisis} [crisis]  for contacts fields that list the crisis services first
+ * @property {{id: string, text: string}} [fixed]  a field the page fills itself (a week form's date), shown as text
  * @property {(answers: Record<string, Answer>) => void} onChange
  */
 
@@ -68,7 +69,9 @@ export function drawForm(root, form, entry, options) {
   /** @type {Array<[Field, HTMLElement]>} */
   const conditional = [];
   for (const field of form.fields) {
-    const block = drawField(field, answers, options, changed);
+    const block = options.fixed && options.fixed.id === field.id
+      ? el("p", { class: "sb-field sb-fixed" }, `${field.label}: ${options.fixed.text}`)
+      : drawField(field, answers, options, changed);
     if (!block) continue;
     if (field.start_here) block.classList.add("sb-start-here");
     if (field.show_if) conditional.push([field, block]);
@@ -203,13 +206,16 @@ function choices(field, id, value, words, set) {
     const input = /** @type {HTMLInputElement} */ (el("input", { type: "radio", name: id, value: key, id: `${id}-${key || "none"}` }));
     input.checked = answer === value || (answer === undefined && value === undefined);
     input.addEventListener("change", () => { if (input.checked) set(answer); });
-    label.append(input, el("span", {}, text));
+    const shown = el("span", {}, text);
+    const anchor = field.type === "rating" && field.anchors ? field.anchors[key] : undefined;
+    if (anchor) shown.appendChild(el("span", { class: "sb-sr" }, ` – ${anchor}`));  // read with its point, not seen twice
+    label.append(input, shown);
     box.appendChild(label);
   }
   const wrap = el("div");
   wrap.appendChild(box);
   if (field.type === "rating" && field.anchors) {
-    const anchors = el("p", { class: "sb-anchors" });
+    const anchors = el("p", { class: "sb-anchors", "aria-hidden": "true" });
     anchors.textContent = Object.entries(field.anchors).map(([point, word]) => `${point}: ${word}`).join(" · ");
     wrap.appendChild(anchors);
   }

@@ -21,8 +21,9 @@ async function start() {
   let store;
   try {
     store = await Store.open();
-  } catch (error) {
-    say(t("companion.not_saved", { reason: String(error instanceof Error ? error.message : error) }));
+  } catch {
+    say(t("companion.unavailable"));  // no storage (a private window in some browsers): say so, draw nothing
+    root.dataset.ready = "unavailable";
     return;
   }
   bindData(store);
@@ -86,8 +87,10 @@ async function drawFill(store, form) {
     const heading = el("p", { class: "sb-fill-editing" });
     heading.textContent = week ? t("companion.week", { date: longDay(entry.date) }) : t("companion.editing", { date: longDay(entry.date) });
     if (entry.version !== form.version) heading.append(" ", t("companion.older_version", { version: entry.version }));
+    const dateField = week ? form.fields.find((f) => f.type === "date") : undefined;
     drawForm(area, form, entry, {
       words, crisis: data.crisis, tracked, day: week ? dayColumn(day) : undefined,
+      fixed: dateField ? { id: dateField.id, text: longDay(entry.date) } : undefined,  // the week is the entry's
       onChange: () => save(),
     });
     area.prepend(heading);
