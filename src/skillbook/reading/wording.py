@@ -158,37 +158,33 @@ EN: dict[str, Phrase] = {
     "companion.entries": "What I have filled in", "companion.entries_none": "Nothing filled in yet.",
     "companion.new_entry": "Start a new one", "companion.open_entry": "Open",
     "companion.delete_entry": "Delete this one", "companion.delete_entry_confirm": "Delete this entry from this phone?",
-    "companion.entry_of": "{date}", "companion.saved": "Saved on this phone.",
+    "companion.saved": "Saved on this phone.",
     "companion.saved_at": "Saved on this phone at {time}.",
     "companion.not_saved": "Could not save on this phone: {reason}",
-    "companion.editing": "Filling in: {date}", "companion.done": "Finished for now",
+    "companion.editing": "Filling in: {date}",
     "companion.gone": "(no longer on this form)", "companion.gone_field": "An answer to a question no longer on "
                                                                        "this form",
     "companion.older_version": "Made with an earlier version of this form ({version}).",
     "companion.yes": "Yes", "companion.no": "No", "companion.unanswered": "Not answered",
-    "companion.clear": "Clear", "companion.write_in_name": "What is it?",
+    "companion.write_in_name": "What is it?",
     "companion.contact_name": "Name", "companion.contact_number": "Phone number",
     "companion.call": "Call {name}", "companion.text": "Text {name}",
     "companion.required": "(needed)",
     # the diary card, one day at a time
     "companion.day.today": "Today", "companion.day.previous": "Day before", "companion.day.next": "Day after",
-    "companion.day.title": "{day} {date}", "companion.week": "Week starting {date}",
+    "companion.week": "Week starting {date}",
     "companion.week.view": "The whole week", "companion.week.day": "Fill in {day}",
-    "companion.week.previous": "Week before", "companion.week.next": "Week after",
     "companion.more_rows": "More rows ({count})",
     # sending and keeping
     "companion.send.title": "Send or keep", "companion.send.intro": "Only you can send this. Choose how:",
     "companion.send.text": "Send as a text message", "companion.send.pdf": "Print or save as PDF",
     "companion.send.fhir": "Download for a clinic system (FHIR)", "companion.send.copy": "Copy the text",
     "companion.send.copied": "Copied.", "companion.send.share": "Share…", "companion.send.sms": "Open in Messages",
-    "companion.send.nothing": "Fill something in first.",
-    "companion.summary.title": "{title}, {date}", "companion.summary.week": "{title}, week of {date}",
     # the safety plan and the client's own card, as the client reads them
-    "companion.plan.edit": "Change my plan", "companion.plan.make": "Make my safety plan",
+    "companion.plan.edit": "Change my plan",
     "companion.plan.none": "You have not made a safety plan on this phone yet. It takes about half an hour, on a "
                            "calmer day. Start below.",
-    "companion.plan.services": "Crisis lines", "companion.plan.emergency": "Emergency: {number}",
-    "companion.plan.locked": "Your safety plan is locked with your passcode.",
+    "companion.plan.emergency": "Emergency: {number}",
     "companion.own.name": "Name of my card", "companion.own.from": "I use this card when it is at or above",
     "companion.own.calm": "Calm", "companion.own.strongest": "As strong as it gets",
     "companion.own.step": "What I will do: step {n}", "companion.own.then": "If it is still as strong after "
@@ -205,8 +201,8 @@ EN: dict[str, Phrase] = {
     "companion.coach.days": "On these days", "companion.coach.fallback": "If no one answers, I will",
     "companion.coach.save": "Keep these details",
     "companion.coach.invalid": "Add your coach's name, and a phone number of digits (spaces, brackets, dashes and "
-                               "a + are fine).", "companion.coach.outside": "It is outside your coach's hours "
-                                                                           "({hours}). Your plan:",
+                               "a + are fine).",
+    "companion.coach.outside": "It is outside your coach's hours ({hours}). Your plan:",
     "companion.coach.no_coach": "Add your coach's number below to send this to them.",
     # the message, part by part, keyed by the coaching card's field ids (a field without one: its bare answer)
     "companion.message.how-strong": "At {value}", "companion.message.urge": "Urge: {value}",
@@ -275,7 +271,7 @@ EN: dict[str, Phrase] = {
     "companion.assign.offer_anon": "This link sets up your companion. It will set:",
     "companion.assign.forms_set": "Homework: {forms}", "companion.assign.rows_set": "Diary card rows: {rows}",
     "companion.assign.coach_set": "Coach: {name}, {number}", "companion.assign.accept": "Set it up",
-    "companion.assign.decline": "Not now", "companion.assign.done": "Set up.",
+    "companion.assign.done": "Set up.",
     "companion.assign.damaged": "This assignment link is damaged or incomplete. Nothing was set.",
     "companion.assign.unknown": "This assignment link names forms or rows this handbook does not have. Nothing "
                                 "was set.",

@@ -25,6 +25,7 @@ from skillbook.reading.config import ProjectConfig
 from skillbook.reading.inline_json import inline_json
 from skillbook.reading.models import Field, Handbook, Homework, Item, Skill
 from skillbook.reading.wording import Words, words_for
+from skillbook.site.chooser import safety_plan
 
 FILL = "fill"
 INDEX = f"{FILL}/index"
@@ -61,8 +62,15 @@ def published(handbook: Handbook) -> list[Homework]:
 def safety_plan_page(handbook: Handbook) -> str | None:
     """Where every "My safety plan" link goes: the client's own plan when there is one on the phone,
     the form to make one when there is none (one page does both)."""
-    plan = next((h for h in handbook.homework if h.is_published and h.type == "safety-plan"), None)
+    plan = safety_plan(handbook)
     return fill_page(plan.id) if plan else None
+
+
+def own_pages(handbook: Handbook) -> dict[str, str]:
+    """The handbook's pages whose every link opens the client's own copy instead (the safety plan's
+    page -> `fill/<id>.html`): for links in pages, the contents and search alike."""
+    plan = safety_plan(handbook)
+    return {plan.docname: f"{fill_page(plan.id)}.html"} if plan else {}
 
 
 def needs_quick_exit(pagename: str, item: Item | None, crisis_page: str, terms: frozenset[str]) -> bool:

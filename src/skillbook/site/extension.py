@@ -681,16 +681,16 @@ def _entry_page(app: Sphinx, exception: Exception | None) -> None:
 def _plan_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """`doctree-resolved`: every link to the safety plan's page (the crisis page's, the chooser's, a
     worksheet list's) opens the client's own plan on the phone, or the form to make one."""
-    data = _data(app)
-    plan = safety_plan(data.handbook)
-    if plan is None or docname == plan.docname or app.builder.format != "html":
+    if app.builder.format != "html":
         return
-    target = app.builder.get_relative_uri(docname, plan.docname)
-    own = sb.relative_uri(docname, f"{companion.fill_page(plan.id)}.html")
-    for reference in doctree.findall(nodes.reference):
-        uri = reference.get("refuri", "")
-        if uri == target or uri.startswith(target + "#"):
-            reference["refuri"] = own
+    for page, own in companion.own_pages(_data(app).handbook).items():
+        if page == docname:
+            continue
+        target = app.builder.get_relative_uri(docname, page)
+        for reference in doctree.findall(nodes.reference):
+            uri = reference.get("refuri", "")
+            if uri == target or uri.startswith(target + "#"):
+                reference["refuri"] = sb.relative_uri(docname, own)
 
 
 def _offline(app: Sphinx, exception: Exception | None) -> None:

@@ -22,6 +22,7 @@ from skillbook.reading.textmessage import text_message
 from skillbook.reading.wording import Words, words_for
 from skillbook.site import cards as sb
 from skillbook.site import companion
+from skillbook.site.chooser import safety_plan
 from skillbook.site.navigation import Contents, read_contents, render_contents
 from skillbook.site.offline import MANIFEST, write_offline
 from skillbook.site.search import PageText, page_words, search_index
@@ -60,12 +61,11 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
     context["skillbook_language"] = config.language
     context["skillbook_crisis_doc"] = crisis if crisis in app.env.found_docs else None
     context["skillbook_finder_doc"] = config.finder_page
-    plan_doc = next((h.docname for h in data.handbook.homework if h.is_published and h.type == "safety-plan"), None)
+    own = companion.own_pages(data.handbook)
 
     def link(docname: str) -> str:  # "My safety plan" in the contents too: the client's own plan
-        if docname == plan_doc:
-            return sb.relative_uri(pagename, f"{companion.safety_plan_page(data.handbook)}.html")
-        return builder.get_relative_uri(pagename, docname)
+        return sb.relative_uri(pagename, own[docname]) if docname in own else builder.get_relative_uri(pagename,
+                                                                                                       docname)
 
     context["skillbook_nav"] = render_contents(contents(app, data), pagename, titles, link)
     context["skillbook_page_kind"] = {Skill: "skill", Homework: "worksheet", Module: "module"}.get(
@@ -73,7 +73,7 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
                                           "fill" if pagename.startswith(f"{companion.FILL}/") or
                                           pagename == companion.ASSIGN else "page")
     plan = companion.safety_plan_page(data.handbook)
-    context["skillbook_plan"] = builder.get_relative_uri(pagename, plan) if plan else None
+    context["skillbook_plan"] = sb.relative_uri(pagename, f"{plan}.html") if plan else None
     context["skillbook_plan_current"] = pagename == plan
     context["skillbook_quick_exit"] = config.quick_exit if companion.needs_quick_exit(
         pagename, item, config.crisis_page, data.quick_exit_terms) else None
@@ -148,18 +148,18 @@ def extra_pages(app: Sphinx, data: SiteData) -> Iterator[tuple[str, dict[str, An
 
 def _fills(name: str, skill: Skill, data: SiteData) -> tuple[tuple[str, str], ...]:
     """The fill pages of a skill's published worksheets, as (title, address from `name`)."""
-    homework = {h.id: h for h in companion.published(data.handbook)}
-    return tuple((homework[h].title, sb.relative_uri(name, f"{companion.fill_page(h)}.html"))
-                 for h in skill.worksheets if h in homework)
+    return tuple((item.title, sb.relative_uri(name, f"{companion.fill_page(h)}.html"))
+                 for h in skill.worksheets if (item := data.by_id.get(("homework", h))))
 
 
 def companion_page(app: Sphinx, data: SiteData, name: str) -> tuple[str, dict[str, Any], str]:
     """A fill page, the list of them, or the clinician edition's assignment page."""
     config = data.project.config
     words = words_for(config.language)
-    homework = {companion.fill_page(h.id): h for h in companion.published(data.handbook)}
-    own = companion.own_card(config.language)
-    homework[companion.fill_page(own.id)] = own
+    item_id = name.removeprefix(f"{companion.FILL}/")
+    item = companion.own_card(config.language) if item_id == companion.OWN_CARD else \
+        data.by_id.get(("homework", item_id)) if name.startswith(f"{companion.FILL}/") else None
+    assert item is None or isinstance(item, Homework)
 
     def uri(target: str) -> str:  # a site path (with its suffix) as seen from this page
         return sb.relative_uri(name, target)
@@ -167,8 +167,7 @@ def companion_page(app: Sphinx, data: SiteData, name: str) -> tuple[str, dict[st
     def page(docname: str) -> str:
         return app.builder.get_relative_uri(name, docname)
 
-    forms = companion.catalogue(data.handbook, lambda item_id: uri(f"{companion.fill_page(item_id)}.html"))
-    item = homework.get(name)
+    forms = companion.catalogue(data.handbook, lambda form: uri(f"{companion.fill_page(form)}.html"))
     pdfs = app.config.skillbook_pdfs
     pdf = pdfs.get(item.id) if item else None
     links = companion.Links(about=page(item.docname) if item and item.docname else None,
@@ -279,13 +278,13 @@ def finish(app: Sphinx, data: SiteData) -> None:
     shown = [d for d in contents(app, data).docnames() if d in app.env.found_docs]
     words: dict[str, str] = getattr(app.env, "skillbook_words", {})
     pages = [PageText(d, titles.get(d, d), _headings(app, d), words.get(d, "")) for d in shown]
-    plan = next((h.docname for h in data.handbook.homework if h.is_published and h.type == "safety-plan"), None)
-    own_plan = companion.safety_plan_page(data.handbook)
+    plan = safety_plan(data.handbook)
+    own = companion.own_pages(data.handbook)
 
     def url(docname: str) -> str:  # the safety plan: the client's own (search offers it in a crisis)
-        return f"{own_plan}.html" if own_plan and docname == plan else app.builder.get_target_uri(docname)
+        return own.get(docname) or app.builder.get_target_uri(docname)
 
-    index = search_index(pages, data.handbook, data.terms, url, config.crisis_page, plan)
+    index = search_index(pages, data.handbook, data.terms, url, config.crisis_page, plan.docname if plan else None)
     (site / SEARCH_INDEX).write_text(json.dumps(index, ensure_ascii=False, sort_keys=True, separators=(",", ":")),
                                      encoding="utf-8")
     html = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")

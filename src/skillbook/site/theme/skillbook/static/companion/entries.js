@@ -2,7 +2,7 @@
 // apart, a week at a glance (rows down, days across) and the form's own print layout.
 import { button, el } from "./dom.js";
 import { longDay, root, t, words } from "./page.js";
-import { answerText } from "./plan.js";
+import { answerText } from "./answers.js";
 
 /** @typedef {import("./types.js").Form} Form */
 /** @typedef {import("./types.js").Entry} Entry */

@@ -1,6 +1,7 @@
 // A form (the item's fields) and an entry in, the controls to fill it in out: native inputs, so every
 // field works by touch, keyboard and screen reader; each change is handed back at once to be saved.
 import { isAsked } from "./check.js";
+import { el } from "./dom.js";
 import { format } from "./words.js";
 
 /** @typedef {import("./types.js").Form} Form */
@@ -123,14 +124,6 @@ function drawField(field, answers, options, changed) {
     default:
       return null;  // a field type this page does not know: its answers are kept, not shown
   }
-}
-
-/** @param {string} tag @param {Record<string, string>} [attributes] @param {string} [text] */
-function el(tag, attributes = {}, text = "") {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  if (text) node.textContent = text;
-  return node;
 }
 
 /** @param {Field} field @param {string} id @param {Words} words @param {HTMLElement} control */

@@ -1,5 +1,7 @@
 // A filled-in safety plan or own card in, the page the client reads in a crisis out: the first step
 // first, then the rest in the plan's order, people and services as tap-to-call and tap-to-text links.
+import { answerText } from "./answers.js";
+import { el } from "./dom.js";
 import { dialled, servicesList, shownAnswers } from "./form.js";
 import { format } from "./words.js";
 
@@ -20,12 +22,9 @@ export function drawPlan(root, form, entry, crisis, words) {
   for (const field of ordered) {
     const shown = answerNodes(field, answers[field.id], crisis, words);
     if (!shown.length) continue;
-    const section = document.createElement("section");
-    section.className = field.start_here ? "sb-plan-part sb-start-here" : "sb-plan-part";
-    section.id = `plan-${field.id}`;
-    const heading = document.createElement("h2");
-    heading.textContent = field.label;
-    section.append(heading, ...shown);
+    const section = el("section", { class: field.start_here ? "sb-plan-part sb-start-here" : "sb-plan-part",
+      id: `plan-${field.id}` });
+    section.append(el("h2", {}, field.label), ...shown);
     root.appendChild(section);
   }
 }
@@ -36,8 +35,7 @@ function answerNodes(field, answer, crisis, words) {
   const nodes = [];
   if (field.type === "contacts") {
     if (Array.isArray(answer)) {
-      const list = document.createElement("ul");
-      list.className = "sb-people";
+      const list = el("ul", { class: "sb-people" });
       for (const person of answer) {
         if (typeof person !== "object" || person === null || !(person.name || person.number)) continue;
         list.appendChild(personItem(person.name, person.number, words));
@@ -48,49 +46,22 @@ function answerNodes(field, answer, crisis, words) {
     return nodes;
   }
   const text = answerText(field, answer, words);
-  if (text) {
-    const p = document.createElement("p");
-    p.className = "sb-plan-answer";
-    p.textContent = text;  // what the client wrote is text, never markup
-    nodes.push(p);
-  }
+  if (text) nodes.push(el("p", { class: "sb-plan-answer" }, text));  // what the client wrote: text, never markup
   return nodes;
 }
 
 /** @param {string} name @param {string} number @param {Words} words */
 function personItem(name, number, words) {
-  const item = document.createElement("li");
-  const who = document.createElement("strong");
-  who.textContent = name || number;
-  item.appendChild(who);
+  const item = el("li");
+  item.appendChild(el("strong", {}, name || number));
   const digits = dialled(number || "");
   if (digits) {
     for (const [scheme, key] of [["tel", "companion.call"], ["sms", "companion.text"]]) {
-      const link = document.createElement("a");
-      link.className = "sb-button sb-call";
-      link.href = `${scheme}:${digits}`;
-      link.textContent = format(words, key, { name: name || number });
-      item.append(" ", link);
+      item.append(" ", el("a", { class: "sb-button sb-call", href: `${scheme}:${digits}` },
+        format(words, key, { name: name || number })));
     }
   }
   return item;
-}
-
-/** One answer as a line of text: options by their label, an option no longer on the form as such.
- * @param {Field} field @param {Answer|undefined} answer @param {Words} words */
-export function answerText(field, answer, words) {
-  if (answer === undefined) return "";
-  const label = (/** @type {string} */ id) => {
-    const option = (field.options || []).find((o) => o.id === id);
-    return option ? option.label : `${id} ${words["companion.gone"]}`;
-  };
-  if (typeof answer === "boolean") return answer ? words["companion.yes"] : words["companion.no"];
-  if (typeof answer === "number") return field.type === "rating" && field.max !== undefined ? `${answer}/${field.max}` : String(answer);
-  if (typeof answer === "string") return field.type === "choice" ? label(answer) : answer;
-  if (Array.isArray(answer)) {
-    return answer.map((x) => (typeof x === "string" ? label(x) : [x.name, x.number].filter(Boolean).join(" "))).join(", ");
-  }
-  return "";
 }
 
 /** The own card, short: "At 7 or more: 1 … 2 … 3 …; then …".
@@ -98,32 +69,24 @@ export function answerText(field, answer, words) {
 export function drawOwnCard(root, form, entry, words) {
   root.textContent = "";
   const answers = entry.answers;
-  const title = document.createElement("h2");
-  title.textContent = typeof answers.name === "string" && answers.name ? answers.name : words["companion.own.open"];
-  root.appendChild(title);
+  root.appendChild(el("h2", {}, typeof answers.name === "string" && answers.name ? answers.name
+    : words["companion.own.open"]));
   if (typeof answers.from === "number") {
-    const at = document.createElement("p");
-    at.className = "sb-own-at";
-    at.textContent = format(words, "companion.own.at", { level: answers.from });
-    root.appendChild(at);
+    root.appendChild(el("p", { class: "sb-own-at" }, format(words, "companion.own.at", { level: answers.from })));
   }
-  const steps = document.createElement("ol");
+  const steps = el("ol");
   for (const field of form.fields.filter((f) => f.id.startsWith("step-"))) {
     const text = answers[field.id];
     if (typeof text !== "string" || !text.trim()) continue;
-    const item = document.createElement("li");
-    item.textContent = text;
-    steps.appendChild(item);
+    steps.appendChild(el("li", {}, text));
   }
   if (steps.children.length) root.appendChild(steps);
   for (const id of ["then", "caution"]) {
     const field = form.fields.find((f) => f.id === id);
     const text = answers[id];
     if (!field || typeof text !== "string" || !text.trim()) continue;
-    const p = document.createElement("p");
-    const strong = document.createElement("strong");
-    strong.textContent = `${field.label}: `;
-    p.append(strong, text);
+    const p = el("p");
+    p.append(el("strong", {}, `${field.label}: `), text);
     root.appendChild(p);
   }
 }
