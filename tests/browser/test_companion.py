@@ -386,11 +386,14 @@ def test_quick_exit_leaves_at_once_and_leaves_no_way_back(new_page: NewPage) -> 
     page.goto("fill/safety-plan.html")
     ready(page)
     target = page.get_attribute("[data-quick-exit]", "href")
-    with page.expect_request(lambda r: r.url.startswith(target)):
-        page.keyboard.press("Escape")
-    page.wait_for_timeout(200)
+    assert target
+    # the neutral site, answered here (the tests reach no other host): a page like any other to leave from
+    page.route(f"{target}**", lambda route: route.fulfill(status=200, content_type="text/html",
+                                                           body="<!doctype html><title>Weather</title>"))
+    page.keyboard.press("Escape")
+    page.wait_for_url(f"{target}**")
     page.go_back()
-    assert "fill/safety-plan" not in page.url
+    assert page.url.endswith("content/index.html")  # the fill page was replaced: no way back to it
 
 
 def test_every_control_is_at_least_44_pixels(new_page: NewPage) -> None:
