@@ -587,7 +587,7 @@ def _lighthouse_script() -> Any:
 
 
 @pytest.mark.parametrize("path", ["fill/weekly-diary-card.html", "fill/safety-plan.html",
-                                  "fill/behaviour-chain-analysis.html", "fill/coaching-call-card.html"])
+                                  "fill/behaviour-chain-analysis.html"])
 def test_fill_pages_keep_the_sites_lighthouse_budget(site: Site, path: str) -> None:
     """Lighthouse 12, mobile defaults, served with gzip as a real server would: performance at least 95,
     first contentful paint at most 1.5 s, at most 150 KB on a first visit. A measurement, not a

@@ -2,6 +2,7 @@
 // form filled in and saved as they type, their entries (one day at a time for a week form), and their
 // own plan or card read first. Nothing here sends anything: exports are files and messages the client
 // sends (send.js), and what is kept on the phone has its own controls (keeping.js).
+import { coachPanel } from "./coach.js";
 import { button, el } from "./dom.js";
 import { firstText, weekTable } from "./entries.js";
 import { drawForm, fromDay, isWeekForm, mondayOf, shownAnswers, toDay } from "./form.js";
@@ -51,8 +52,6 @@ async function drawFill(store, form) {
   const assignment = /** @type {Assignment|undefined} */ (settings.assignment);
   const tracked = assignment && assignment.rows ? assignment.rows[form.id] : undefined;
   const entries = await store.entries(form.id);
-  // loaded before anything is drawn, so that the page is drawn at once (nothing moves once it shows)
-  const coaching = find(".sb-fill-coach") ? await import("./coach.js") : null;
   const single = form.frequency === "once" || form.type === "safety-plan" || form.type === "own-card";
   const week = isWeekForm(form);
   /** @type {Entry} */
@@ -228,7 +227,8 @@ async function drawFill(store, form) {
   }
   const exported = () => ({ ...entry, version: form.version, answers: shownAnswers(form, entry.answers) });
   bindSending(form, exported);
-  if (coaching) updateCoach = coaching.coachPanel(store, form, exported, coach);
+  // drawn in the same step as the form, so nothing moves once the page shows
+  if (find(".sb-fill-coach")) updateCoach = coachPanel(store, form, exported, coach);
 }
 
 start();
